@@ -1,0 +1,19 @@
+"""tcmcompose: compose neural mass models from SymPy equations into compiled networks.
+
+Public API::
+
+    import tcmcompose as tc
+    m = tc.Mass(...); node = tc.Node(...); net = tc.Network(...)
+    model = tc.build(net); res = model.simulate(duration=1000.0, dt=0.1)
+"""
+__version__ = "0.1.0"
+
+from .errors import ModelError, SimulationError  # noqa: E402
+from .masses import Mass  # noqa: E402
+from .nodes import Connection, Node  # noqa: E402
+from .networks import Coupling, Network  # noqa: E402
+from .model import CompiledModel, build  # noqa: E402
+from .result import Result  # noqa: E402
+
+__all__ = ["Mass", "Node", "Connection", "Network", "Coupling", "build", "CompiledModel", "Result",
+           "ModelError", "SimulationError", "__version__"]

@@ -1,0 +1,188 @@
+"""Lowering: flatten Mass / Node / Network into groups and edges (arrays).
+
+A *group* holds every instance of one distinct mass, wherever it sits; an
+*edge* feeds one output of one instance into one input port of another, with
+a weight, a delay and a kind (linear, diffusive, Kuramoto). Local node
+connections and network couplings lower to the same edge arrays, so the
+generated code never depends on the connectivity or on N.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ModelError
+from ..masses.mass import Mass
+from ..networks.coupling import KINDS
+from ..networks.network import Network
+from ..nodes.node import Node
+
+KIND_CODES = {k: i for i, k in enumerate(KINDS)}
+
+
+@dataclass
+class Group:
+    index: int
+    mass: Mass                      # representative: equations and names
+    members: list = field(default_factory=list)   # (node index, label, Mass)
+
+    @property
+    def n(self):
+        return len(self.members)
+
+
+@dataclass
+class Edges:
+    """Flat edge arrays (one entry per edge)."""
+    src: np.ndarray      # index into the output vector y
+    dst: np.ndarray      # index into the input vector u
+    weight: np.ndarray
+    delay: np.ndarray    # ms
+    kind: np.ndarray     # KIND_CODES
+    ref: np.ndarray      # index into y of the target's own copy of the output (-1 for linear)
+
+    @classmethod
+    def concat(cls, parts):
+        if not parts:
+            z = np.zeros(0)
+            zi = np.zeros(0, dtype=np.int64)
+            return cls(zi, zi, z, z, zi, zi)
+        return cls(*(np.concatenate([getattr(p, f) for p in parts])
+                     for f in ("src", "dst", "weight", "delay", "kind", "ref")))
+
+
+def as_network(obj):
+    """Wrap a Mass or Node into a one-node Network."""
+    if isinstance(obj, Network):
+        return obj
+    if isinstance(obj, Mass):
+        return Network([Node(obj.name, {obj.name: obj})], labels=[obj.name])
+    if isinstance(obj, Node):
+        return Network([obj], labels=[obj.name])
+    raise ModelError(f"build() takes a Mass, a Node or a Network, got {type(obj).__name__}.")
+
+
+class Lowered:
+    """Groups, index maps and edges of a network."""
+
+    def __init__(self, network):
+        self.network = network
+        self.node_labels = network.labels
+        groups, by_sig = [], {}
+        for k, node in enumerate(network.nodes):
+            for label, mass in node.masses.items():
+                sig = mass.signature()
+                if sig not in by_sig:
+                    by_sig[sig] = len(groups)
+                    groups.append(Group(len(groups), mass))
+                groups[by_sig[sig]].members.append((k, label, mass))
+        self.groups = groups
+        self.masses = [g.mass for g in groups]
+        # (node index, label) -> (group, instance)
+        self.where = {(k, label): (g.index, i) for g in groups for i, (k, label, _) in enumerate(g.members)}
+        self._layout_base()
+
+    def _layout_base(self):
+        xo = po = uo = yo = 0
+        rows, state_rows, param_rows, y_rows, u_rows = [], [], [], [], []
+        x0, p0 = [], []
+        for g in self.groups:
+            m, n = g.mass, g.n
+            rows.append([xo, n, po, uo, yo])
+            for name in m.states:
+                for k, label, inst in g.members:
+                    state_rows.append((self.node_labels[k], label, name))
+                    x0.append(inst.states[name])
+            for name in m.params:
+                for k, label, inst in g.members:
+                    param_rows.append((self.node_labels[k], label, name))
+                    p0.append(inst.params[name])
+            for name in m.outputs:
+                y_rows += [(self.node_labels[k], label, name) for k, label, _ in g.members]
+            for name in m.inputs:
+                u_rows += [(self.node_labels[k], label, name) for k, label, _ in g.members]
+            xo += len(m.states) * n
+            po += len(m.params) * n
+            uo += len(m.inputs) * n
+            yo += len(m.outputs) * n
+        self.base_layout = np.array(rows, dtype=np.int64).reshape(-1, 5)
+        self.n_x, self.n_p, self.n_u, self.n_y = xo, po, uo, yo
+        names = ["node", "mass", "state"]
+        self.state_index = pd.MultiIndex.from_tuples(state_rows, names=names)
+        self.param_index = pd.MultiIndex.from_tuples(param_rows, names=["node", "mass", "param"])
+        self.output_index = pd.MultiIndex.from_tuples(y_rows, names=["node", "mass", "output"])
+        self.input_index = pd.MultiIndex.from_tuples(u_rows, names=["node", "mass", "port"])
+        self.x0 = np.array(x0, dtype=float)
+        self.p0 = np.array(p0, dtype=float)
+
+    # ------------------------------------------------------------ index maps
+    def y_index(self, k, label, output):
+        g, i = self.where[(k, label)]
+        grp = self.groups[g]
+        return int(self.base_layout[g, 4] + list(grp.mass.outputs).index(output) * grp.n + i)
+
+    def u_index(self, k, label, port):
+        g, i = self.where[(k, label)]
+        grp = self.groups[g]
+        return int(self.base_layout[g, 3] + grp.mass.inputs.index(port) * grp.n + i)
+
+    def _per_node(self, label, name, what):
+        """Array over nodes: index of label.name in y ('outputs') or u ('inputs'); -1 if absent."""
+        out = np.full(len(self.node_labels), -1, dtype=np.int64)
+        for k, node in enumerate(self.network.nodes):
+            m = node.masses.get(label)
+            if m is None:
+                continue
+            if what == "outputs" and name in m.outputs:
+                out[k] = self.y_index(k, label, name)
+            elif what == "inputs" and name in m.inputs:
+                out[k] = self.u_index(k, label, name)
+        return out
+
+    # ----------------------------------------------------------------- edges
+    def connection_table(self):
+        """Local (within-node) links, one row per node: an editable DataFrame."""
+        rows = []
+        for k, node in enumerate(self.network.nodes):
+            for c in node.connections:
+                rows.append((self.node_labels[k], c.source, c.output, c.target, c.port, c.weight, c.delay))
+        return pd.DataFrame(rows, columns=["node", "source", "output", "target", "port", "weight", "delay"])
+
+    def local_edges(self, table):
+        if len(table) == 0:
+            return Edges.concat([])
+        node_pos = {lab: k for k, lab in enumerate(self.node_labels)}
+        src, dst = [], []
+        for node, s, o, t, p in zip(table["node"], table["source"], table["output"], table["target"], table["port"]):
+            k = node_pos[node]
+            src.append(self.y_index(k, s, o))
+            dst.append(self.u_index(k, t, p))
+        weight = table["weight"].to_numpy(dtype=float)
+        delay = table["delay"].to_numpy(dtype=float)
+        _check_edge_values(weight, delay, "connections table")
+        n = len(src)
+        return Edges(np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64), weight, delay,
+                     np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64))
+
+    def coupling_edges(self, coupling):
+        src_label, src_out = coupling.source.split(".")
+        dst_label, dst_port = coupling.target.split(".")
+        src_y = self._per_node(src_label, src_out, "outputs")
+        dst_u = self._per_node(dst_label, dst_port, "inputs")
+        W = np.asarray(coupling.weights, dtype=float)
+        D = np.asarray(coupling.delays, dtype=float)
+        _check_edge_values(W, D, f"coupling {coupling.name!r}")
+        i, j = np.nonzero(W)
+        keep = (src_y[j] >= 0) & (dst_u[i] >= 0)
+        i, j = i[keep], j[keep]
+        kind = KIND_CODES[coupling.kind]
+        ref = src_y[i] if kind else np.full(len(i), -1, dtype=np.int64)
+        return Edges(src_y[j], dst_u[i], coupling.gain * W[i, j], D[i, j].astype(float),
+                     np.full(len(i), kind, dtype=np.int64), ref.astype(np.int64))
+
+
+def _check_edge_values(weight, delay, what):
+    if not np.all(np.isfinite(weight)):
+        raise ModelError(f"{what}: weights contain NaN or inf; use 0 for absent edges.")
+    if not np.all(np.isfinite(delay)) or np.any(delay < 0):
+        raise ModelError(f"{what}: delays must be finite and >= 0 ms.")

@@ -1,0 +1,59 @@
+"""SymPy -> Numba-compatible Python printer.
+
+A subclass of SymPy's :class:`PythonCodePrinter`: expressions are printed
+from the expression tree (never by pasting user text), with ``math.*`` calls
+that Numba compiles, and explicit branches for the step functions.
+"""
+import sympy as sp
+from sympy.printing.pycode import PythonCodePrinter
+
+
+class NumbaPrinter(PythonCodePrinter):
+    """Print scalar expressions for ``@njit`` kernels.
+
+    ``names`` maps symbol names to local variable names (identity when absent).
+    """
+
+    def __init__(self, names=None, **settings):
+        settings.setdefault("fully_qualified_modules", True)
+        settings.setdefault("standard", "python3")
+        super().__init__(settings)
+        self._names = dict(names or {})
+
+    def _print_Symbol(self, expr):
+        return self._names.get(expr.name, expr.name)
+
+    def _print_Float(self, expr):
+        return repr(float(expr))
+
+    def _print_Heaviside(self, expr):
+        x = self._print(expr.args[0])
+        h0 = expr.args[1] if len(expr.args) > 1 else sp.Rational(1, 2)
+        return f"(1.0 if {x} > 0 else (0.0 if {x} < 0 else {float(h0)!r}))"
+
+    def _print_DiracDelta(self, expr):
+        # derivative of a step: zero everywhere it is defined
+        return "0.0"
+
+    def _print_sign(self, expr):
+        x = self._print(expr.args[0])
+        return f"(1.0 if {x} > 0 else (-1.0 if {x} < 0 else 0.0))"
+
+    def _print_Abs(self, expr):
+        return f"abs({self._print(expr.args[0])})"
+
+    def _print_BooleanTrue(self, expr):
+        return "True"
+
+    def _print_BooleanFalse(self, expr):
+        return "False"
+
+
+def print_assignments(assignments, result_lines, names, indent):
+    """Print a CSE'd block: ``temps`` (list of (symbol, expr)) then ``targets``
+    (list of (lhs string, expr)). Returns source lines."""
+    printer = NumbaPrinter(names)
+    pad = " " * indent
+    lines = [f"{pad}{printer.doprint(sym)} = {printer.doprint(e)}" for sym, e in assignments]
+    lines += [f"{pad}{lhs} = {printer.doprint(e)}" for lhs, e in result_lines]
+    return lines

@@ -1,0 +1,78 @@
+"""Delay handling: edge lags in steps and the ring buffer of delayed outputs."""
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ModelError
+
+
+@dataclass
+class DelayPlan:
+    """Edge arrays ordered for the kernel (undelayed edges first) plus the ring buffer."""
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray
+    kind: np.ndarray
+    ref: np.ndarray
+    row: np.ndarray       # buffer row of each edge's source (-1: undelayed)
+    lag: np.ndarray       # delay in steps (float)
+    ilag: np.ndarray      # rounded lag (int)
+    n_direct: int         # edges [0, n_direct) have no delay
+    integer_lags: bool
+    buf_src: np.ndarray   # y index stored in each buffer row
+    length: int           # slots in the ring buffer
+
+
+def plan_delays(edges, dt, interpolation="nearest"):
+    """Turn per-edge delays (ms) into lags at step ``dt``.
+
+    ``interpolation="nearest"`` rounds each delay to the nearest whole step
+    (a non-zero delay that rounds to 0 is an error: lower dt); ``"linear"``
+    keeps fractional lags and interpolates the history between steps (then a
+    non-zero delay must be at least one step). Only the outputs that feed a
+    delayed edge are stored, in ``length`` = max lag + 2 slots.
+    """
+    lag = edges.delay / dt
+    if interpolation == "nearest":
+        ilag = np.rint(lag).astype(np.int64)
+        bad = (edges.delay > 0) & (ilag == 0)
+        if bad.any():
+            d = edges.delay[bad].min()
+            raise ModelError(f"a delay of {d} ms rounds to 0 steps at dt = {dt} ms; use dt <= {2 * d} ms "
+                             "(or set the delay to 0).")
+        lag = ilag.astype(float)
+        integer_lags = True
+    elif interpolation == "linear":
+        bad = (edges.delay > 0) & (lag < 1.0 - 1e-12)
+        if bad.any():
+            d = edges.delay[bad].min()
+            raise ModelError(f"a delay of {d} ms is shorter than dt = {dt} ms; history interpolation "
+                             f"needs delays of at least one step: use dt <= {d} ms.")
+        ilag = np.ceil(lag - 1e-12).astype(np.int64)
+        integer_lags = bool(np.all(np.abs(lag - np.rint(lag)) < 1e-12))
+        if integer_lags:
+            lag = np.rint(lag)
+            ilag = lag.astype(np.int64)
+    else:
+        raise ModelError(f"delay_interpolation={interpolation!r}; choose 'nearest' or 'linear'.")
+    delayed = ilag > 0
+    order = np.concatenate([np.nonzero(~delayed)[0], np.nonzero(delayed)[0]])
+    n_direct = int((~delayed).sum())
+    buf_src, row_of = np.unique(edges.src[delayed], return_inverse=True)
+    row = np.full(len(order), -1, dtype=np.int64)
+    row[n_direct:] = row_of
+    max_lag = int(ilag.max()) if delayed.any() else 0
+    return DelayPlan(
+        src=edges.src[order].astype(np.int64), dst=edges.dst[order].astype(np.int64),
+        weight=edges.weight[order].astype(float), kind=edges.kind[order].astype(np.int64),
+        ref=edges.ref[order].astype(np.int64), row=row, lag=lag[order].astype(float),
+        ilag=ilag[order].astype(np.int64), n_direct=n_direct, integer_lags=integer_lags,
+        buf_src=buf_src.astype(np.int64), length=max_lag + 2)
+
+
+def constant_history(plan, y0, need_derivative):
+    """Ring buffer filled with the outputs of the initial state (constant history)."""
+    hist = np.empty((plan.length, len(plan.buf_src)))
+    hist[:] = y0[plan.buf_src]
+    shape = hist.shape if need_derivative else (1, 1)
+    return hist, np.zeros(shape)

@@ -1,0 +1,179 @@
+"""Time-loop kernels appended verbatim to every generated model module.
+
+This file is a template, not imported as a module: the code below the marker
+is copied into the generated source after the model's own kernels, and calls
+the model functions ``outputs``, ``outputs_dot`` and ``derivs`` defined there.
+Keeping everything in one file lets Numba cache it and lets the user read,
+in ``model.source``, exactly what ran.
+
+Conventions (see :mod:`tcmcompose.integrate.simulate`):
+
+* step n covers [t_n, t_{n+1}], t_n = n dt; outputs y(t_n) are stored in a
+  ring buffer ``hist[n % L, row]`` of the outputs that feed delayed edges;
+* an edge with delay ``lag`` steps read at stage time t_n + c dt takes the
+  output at t_n + (c - lag) dt: a stored value when that is a grid point,
+  otherwise linear interpolation (``interp == 1``) or cubic Hermite
+  interpolation on the stored values and time-derivatives (``interp == 2``,
+  used by RK4 to keep its order); times <= 0 read the constant history;
+* edges with zero delay read the outputs of the current stage.
+"""
+# ---- template begins ----
+
+EULER, HEUN, RK4 = 0, 1, 2
+
+
+@njit(cache=True)
+def delayed_output(hist, hist_dot, row, s, dt, L, interp):
+    """Output of buffer row ``row`` at fractional step position s (may be < 0)."""
+    j = math.floor(s)
+    theta = s - j
+    j = int(j)
+    if theta == 0.0 or j < 0:
+        return hist[j % L, row]
+    y0 = hist[j % L, row]
+    y1 = hist[(j + 1) % L, row]
+    if interp == 2:
+        h00 = (1.0 + 2.0 * theta) * (1.0 - theta) ** 2
+        h10 = theta * (1.0 - theta) ** 2
+        h01 = theta * theta * (3.0 - 2.0 * theta)
+        h11 = theta * theta * (theta - 1.0)
+        return (h00 * y0 + h01 * y1
+                + dt * (h10 * hist_dot[j % L, row] + h11 * hist_dot[(j + 1) % L, row]))
+    return y0 + theta * (y1 - y0)
+
+
+@njit(cache=True)
+def couple(y, hist, hist_dot, n, c, dt, on_grid, interp, L,
+           e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, u_base, u):
+    """u = u_base + sum over edges of w * h(source output, target's own output).
+
+    Edges [0, n_direct) have no delay; the rest read the history buffer.
+    ``on_grid``: every delayed read falls on a stored step (integer lags and
+    c in {0, 1}), so no interpolation is needed.
+    """
+    for k in range(u.shape[0]):
+        u[k] = u_base[k]
+    ic = int(c)
+    for e in range(e_src.shape[0]):
+        if e < n_direct:
+            a = y[e_src[e]]
+        elif on_grid:
+            a = hist[(n + ic - e_ilag[e]) % L, e_row[e]]
+        else:
+            a = delayed_output(hist, hist_dot, e_row[e], n + c - e_lag[e], dt, L, interp)
+        kind = e_kind[e]
+        if kind == 0:
+            u[e_dst[e]] += e_w[e] * a
+        elif kind == 1:
+            u[e_dst[e]] += e_w[e] * (a - y[e_ref[e]])
+        else:
+            u[e_dst[e]] += e_w[e] * math.sin(a - y[e_ref[e]])
+
+
+@njit(cache=True)
+def rhs_now(t, x, params, layout, e_src, e_dst, e_w, e_kind, e_ref, u_base, n_y, n_u):
+    """Right-hand side with every edge read at the current state (no delays)."""
+    y = np.zeros(n_y)
+    u = np.empty(n_u)
+    dx = np.empty(x.shape[0])
+    outputs(t, x, params, y, layout)
+    for k in range(n_u):
+        u[k] = u_base[k]
+    for e in range(e_src.shape[0]):
+        a = y[e_src[e]]
+        if e_kind[e] == 0:
+            u[e_dst[e]] += e_w[e] * a
+        elif e_kind[e] == 1:
+            u[e_dst[e]] += e_w[e] * (a - y[e_ref[e]])
+        else:
+            u[e_dst[e]] += e_w[e] * math.sin(a - y[e_ref[e]])
+    derivs(t, x, params, u, dx, layout)
+    return dx, y, u
+
+
+@njit(cache=True)
+def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
+              e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, integer_lags,
+              interp, buf_src, hist, hist_dot, u_base, n_y,
+              rec_x, rec_y, rec_start, every, out):
+    """Advance ``x`` in place from step n_start to n_stop.
+
+    Returns -1 when all went well, else the step index after which the
+    state stopped being finite (x then holds that state).
+    """
+    nx = x.shape[0]
+    L = hist.shape[0]
+    y = np.zeros(n_y)
+    u = np.empty(u_base.shape[0])
+    k1 = np.empty(nx)
+    k2 = np.empty(nx)
+    k3 = np.empty(nx)
+    k4 = np.empty(nx)
+    xs = np.empty(nx)
+    ydot = np.zeros(n_y)
+    n_rx = rec_x.shape[0]
+    for n in range(n_start, n_stop + 1):
+        t = n * dt
+        outputs(t, x, params, y, layout)
+        if n >= rec_start and (n - rec_start) % every == 0:
+            row = (n - rec_start) // every
+            for k in range(n_rx):
+                out[row, k] = x[rec_x[k]]
+            for k in range(rec_y.shape[0]):
+                out[row, n_rx + k] = y[rec_y[k]]
+        if n == n_stop:
+            break
+        slot = n % L
+        for r in range(buf_src.shape[0]):
+            hist[slot, r] = y[buf_src[r]]
+        couple(y, hist, hist_dot, n, 0.0, dt, integer_lags, interp, L, e_src, e_row, e_lag, e_ilag,
+               e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+        derivs(t, x, params, u, k1, layout)
+        if method == EULER:
+            for k in range(nx):
+                x[k] += dt * k1[k]
+        elif method == HEUN:
+            for k in range(nx):
+                xs[k] = x[k] + dt * k1[k]
+            if not per_step:
+                outputs(t + dt, xs, params, y, layout)
+                couple(y, hist, hist_dot, n, 1.0, dt, integer_lags, interp, L, e_src, e_row,
+                       e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+            derivs(t + dt, xs, params, u, k2, layout)
+            for k in range(nx):
+                x[k] += 0.5 * dt * (k1[k] + k2[k])
+        else:
+            if interp == 2 and buf_src.shape[0] > 0:
+                outputs_dot(t, x, params, k1, ydot, layout)
+                for r in range(buf_src.shape[0]):
+                    hist_dot[slot, r] = ydot[buf_src[r]]
+            for k in range(nx):
+                xs[k] = x[k] + 0.5 * dt * k1[k]
+            if not per_step:
+                outputs(t + 0.5 * dt, xs, params, y, layout)
+                couple(y, hist, hist_dot, n, 0.5, dt, False, interp, L, e_src, e_row, e_lag,
+                       e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+            derivs(t + 0.5 * dt, xs, params, u, k2, layout)
+            for k in range(nx):
+                xs[k] = x[k] + 0.5 * dt * k2[k]
+            if not per_step:
+                outputs(t + 0.5 * dt, xs, params, y, layout)
+                couple(y, hist, hist_dot, n, 0.5, dt, False, interp, L, e_src, e_row, e_lag,
+                       e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+            derivs(t + 0.5 * dt, xs, params, u, k3, layout)
+            for k in range(nx):
+                xs[k] = x[k] + dt * k3[k]
+            if not per_step:
+                outputs(t + dt, xs, params, y, layout)
+                couple(y, hist, hist_dot, n, 1.0, dt, integer_lags, interp, L, e_src, e_row,
+                       e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+            derivs(t + dt, xs, params, u, k4, layout)
+            for k in range(nx):
+                x[k] += dt / 6.0 * (k1[k] + 2.0 * k2[k] + 2.0 * k3[k] + k4[k])
+        total = 0.0
+        for k in range(nx):
+            total += x[k]
+        if not math.isfinite(total):
+            return n + 1
+    return -1
+

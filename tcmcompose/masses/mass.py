@@ -1,0 +1,206 @@
+"""The :class:`Mass`: one neural population written as SymPy equations."""
+import hashlib
+import math
+
+import sympy as sp
+
+from ..errors import ModelError
+from .symbols import TIME, check_name, check_piecewise, to_expr
+
+_FIELDS = ("name", "states", "params", "inputs", "outputs", "equations", "noise")
+
+
+class Mass:
+    """One population (or any small ODE system) declared symbolically.
+
+    Parameters
+    ----------
+    name : str
+        Model name (``"jansen_rit"``). Instances are labelled inside a node.
+    states : dict
+        State name -> initial value. The order fixes the state order.
+    params : dict
+        Parameter name -> default value. Values are data: they live in arrays
+        of the built model and can be edited without recompiling.
+    inputs : list of str
+        Input ports. Each port is the sum of everything projecting to it
+        (local connections, network couplings, stimuli); 0 when unconnected.
+    outputs : dict
+        Output name -> expression of states and parameters (no inputs: an
+        output depending on an input would create an algebraic loop).
+    equations : dict
+        State name -> dX/dt (per ms), as a string or a SymPy expression of
+        states, parameters, inputs and the time ``t`` (ms).
+    noise : dict, optional
+        State name -> additive noise intensity (expression of parameters).
+
+    Strings are parsed with a closed vocabulary (see :mod:`.symbols`); an
+    undeclared name is an error, never a silent SymPy constant.
+
+    Library masses subclass ``Mass`` and either set the fields as class
+    attributes or override :meth:`define` to compute them (returning a dict
+    with any of the fields); explicit constructor arguments win over both::
+
+        class Leaky(Mass):
+            name = "leaky"
+            states = {"V": -65.0}
+            params = {"tau": 10.0, "V0": -65.0}
+            inputs = ["I"]
+            outputs = {"V": "V"}
+            equations = {"V": "(V0 - V + I)/tau"}
+    """
+
+    name = None
+    states = None
+    params = None
+    inputs = None
+    outputs = None
+    equations = None
+    noise = None
+
+    def __init__(self, name=None, states=None, params=None, inputs=None, outputs=None,
+                 equations=None, noise=None):
+        given = dict(name=name, states=states, params=params, inputs=inputs,
+                     outputs=outputs, equations=equations, noise=noise)
+        defined = self.define() or {}
+        unknown = set(defined) - set(_FIELDS)
+        if unknown:
+            raise ModelError(f"{type(self).__name__}.define() returned unknown field(s) "
+                             f"{sorted(unknown)}; allowed: {list(_FIELDS)}.")
+        spec = {}
+        for key in _FIELDS:
+            value = given[key]
+            if value is None:
+                value = defined.get(key, getattr(type(self), key, None))
+            spec[key] = value
+        self._init_from(spec)
+
+    def define(self):
+        """Hook for subclasses: return a dict with any of the constructor fields."""
+        return {}
+
+    # ------------------------------------------------------------------ setup
+    def _init_from(self, spec):
+        name = spec["name"]
+        if not isinstance(name, str) or not name:
+            raise ModelError(f"A Mass needs a non-empty string name, got {name!r}.")
+        owner = f"mass {name!r}"
+        states = dict(spec["states"] or {})
+        params = dict(spec["params"] or {})
+        inputs = list(spec["inputs"] or [])
+        if not states:
+            raise ModelError(f"{owner}: declare at least one state, e.g. states={{'V': 0.0}}.")
+        seen = {}
+        for kind, names in (("state", states), ("parameter", params), ("input port", inputs)):
+            for n in names:
+                check_name(n, kind, owner)
+                if n in seen:
+                    raise ModelError(f"{owner}: {n!r} is declared both as {seen[n]} and as {kind}; "
+                                     "names must be unique across states, parameters and ports.")
+                seen[n] = kind
+        for kind, table in (("initial value of state", states), ("default of parameter", params)):
+            for n, v in table.items():
+                try:
+                    v = float(v)
+                except (TypeError, ValueError):
+                    raise ModelError(f"{owner}: {kind} {n!r} must be a number, got {v!r}.") from None
+                if not math.isfinite(v):
+                    raise ModelError(f"{owner}: {kind} {n!r} is {v}; give a finite number.")
+                table[n] = v
+
+        self.name = name
+        self.states = states
+        self.params = params
+        self.inputs = inputs
+        self.symbols = {n: sp.Symbol(n, real=True) for n in list(states) + list(params) + inputs}
+        state_syms = {self.symbols[n] for n in states}
+        param_syms = {self.symbols[n] for n in params}
+        input_syms = {self.symbols[n] for n in inputs}
+
+        equations = spec["equations"] or {}
+        extra = [s for s in equations if s not in states]
+        if extra:
+            raise ModelError(f"{owner}: equation(s) given for unknown state(s) {extra}; "
+                             f"states are {list(states)}.")
+        missing = [s for s in states if s not in equations]
+        if missing:
+            raise ModelError(f"{owner}: state(s) {missing} have no equation; add "
+                             f"equations={{{missing[0]!r}: ...}} or remove the state.")
+        allowed = state_syms | param_syms | input_syms | {TIME}
+        self.equations = {}
+        for s in states:
+            expr = to_expr(equations[s], self.symbols, owner, f"equation for d{s}/dt")
+            self._check_symbols(expr, allowed, owner, f"the equation for d{s}/dt")
+            self.equations[s] = expr
+
+        outputs = spec["outputs"] or {}
+        if not isinstance(outputs, dict):
+            raise ModelError(f"{owner}: outputs must be a dict name -> expression.")
+        self.outputs = {}
+        for o, value in outputs.items():
+            check_name(o, "output", owner)
+            expr = to_expr(value, self.symbols, owner, f"output {o!r}")
+            used_inputs = sorted(s.name for s in expr.free_symbols & input_syms)
+            if used_inputs:
+                raise ModelError(f"{owner}: output {o!r} uses input port(s) {used_inputs}; outputs "
+                                 "may depend on states and parameters only (an input-dependent "
+                                 "output would make an algebraic loop).")
+            self._check_symbols(expr, state_syms | param_syms | {TIME}, owner, f"output {o!r}")
+            self.outputs[o] = expr
+
+        noise = spec["noise"] or {}
+        self.noise = {}
+        for s, value in noise.items():
+            if s not in states:
+                raise ModelError(f"{owner}: noise given for unknown state {s!r}; states are {list(states)}.")
+            expr = to_expr(value, self.symbols, owner, f"noise intensity of {s!r}")
+            self._check_symbols(expr, param_syms, owner,
+                                f"the noise intensity of {s!r} (additive noise: parameters only)")
+            self.noise[s] = expr
+
+    @staticmethod
+    def _check_symbols(expr, allowed, owner, where):
+        check_piecewise(expr, owner, where)
+        bad = sorted(s.name for s in expr.free_symbols if s not in allowed)
+        if bad:
+            raise ModelError(f"{owner}: {where} uses undeclared symbol(s) {bad}; declare them as "
+                             "states, params (with a default value) or inputs.")
+
+    # -------------------------------------------------------------- utilities
+    def signature(self):
+        """Structural key: equal for masses that compile to the same code."""
+        parts = [self.name, repr(list(self.states)), repr(list(self.params)), repr(self.inputs)]
+        parts += [f"d{s}={sp.srepr(e)}" for s, e in self.equations.items()]
+        parts += [f"out {o}={sp.srepr(e)}" for o, e in self.outputs.items()]
+        parts += [f"noise {s}={sp.srepr(e)}" for s, e in self.noise.items()]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def copy(self, name=None, states=None, params=None):
+        """A copy with new default parameter values or initial states (same structure
+        unless ``name`` changes). Unknown names are an error."""
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.name = name or self.name
+        for attr, update, kind in (("states", states, "state"), ("params", params, "parameter")):
+            table = dict(getattr(self, attr))
+            for k, v in (update or {}).items():
+                if k not in table:
+                    raise ModelError(f"mass {self.name!r} has no {kind} {k!r}; "
+                                     f"{kind}s are {list(table)}.")
+                table[k] = float(v)
+            setattr(new, attr, table)
+        return new
+
+    def with_params(self, **params):
+        """A copy with new parameter defaults, e.g. ``jr.with_params(A=3.5)``."""
+        return self.copy(params=params)
+
+    def latex(self):
+        """The equations as a LaTeX ``aligned`` block."""
+        lines = [rf"\dot{{{sp.latex(sp.Symbol(s))}}} &= {sp.latex(e)}" for s, e in self.equations.items()]
+        lines += [rf"{sp.latex(sp.Symbol(o))} &= {sp.latex(e)}" for o, e in self.outputs.items()]
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+    def __repr__(self):
+        return (f"Mass({self.name!r}, states={list(self.states)}, params={len(self.params)}, "
+                f"inputs={self.inputs}, outputs={list(self.outputs)})")

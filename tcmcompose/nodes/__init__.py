@@ -1,0 +1,4 @@
+"""Nodes: populations with local connectivity, and the node library."""
+from .node import Connection, Node
+
+__all__ = ["Connection", "Node"]

@@ -1,0 +1,123 @@
+"""The :class:`Node`: populations with local connectivity (a column, a nucleus)."""
+import math
+from dataclasses import dataclass
+
+from ..errors import ModelError
+from ..masses.mass import Mass
+
+
+@dataclass(frozen=True)
+class Connection:
+    """One local link: output ``source.output`` of one population feeds input
+    ``port`` of ``target`` with a weight and a delay (ms)."""
+    source: str
+    output: str
+    target: str
+    port: str
+    weight: float
+    delay: float = 0.0
+
+
+def resolve_output(masses, ref, owner):
+    """Split ``"label.output"`` (or ``"label"`` for a mass with one output)."""
+    label, _, output = ref.partition(".")
+    if label not in masses:
+        raise ModelError(f"{owner}: no population labelled {label!r}; labels are {list(masses)}.")
+    mass = masses[label]
+    if not output:
+        if len(mass.outputs) != 1:
+            raise ModelError(f"{owner}: population {label!r} ({mass.name}) has outputs "
+                             f"{list(mass.outputs)}; name one as '{label}.<output>'.")
+        output = next(iter(mass.outputs))
+    if output not in mass.outputs:
+        raise ModelError(f"{owner}: population {label!r} ({mass.name}) has no output {output!r}; "
+                         f"its outputs are {list(mass.outputs)}.")
+    return label, output
+
+
+def check_port(masses, label, port, owner):
+    if label not in masses:
+        raise ModelError(f"{owner}: no population labelled {label!r}; labels are {list(masses)}.")
+    if port not in masses[label].inputs:
+        raise ModelError(f"{owner}: population {label!r} ({masses[label].name}) has no input port "
+                         f"{port!r}; its ports are {masses[label].inputs}.")
+
+
+class Node:
+    """Populations grouped with local connectivity.
+
+    Parameters
+    ----------
+    name : str
+        Node type name (``"column"``).
+    masses : dict
+        Label -> :class:`~tcmcompose.Mass`. Labels name the populations
+        (``"E"``, ``"SP"``) and prefix their variables (``"E.V"``).
+    connections : list of tuples
+        ``(source, target, port, weight[, delay_ms])`` where ``source`` is
+        ``"label"`` or ``"label.output"`` and ``port`` an input port of the
+        target. The target's port receives ``weight * output(t - delay)``.
+    """
+
+    def __init__(self, name, masses, connections=()):
+        if not isinstance(name, str) or not name:
+            raise ModelError(f"A Node needs a non-empty string name, got {name!r}.")
+        self.name = name
+        if not masses:
+            raise ModelError(f"node {name!r}: give at least one population, masses={{'E': mass}}.")
+        self.masses = {}
+        for label, mass in dict(masses).items():
+            if not isinstance(label, str) or not label.isidentifier():
+                raise ModelError(f"node {name!r}: population label {label!r} must be an identifier.")
+            if not isinstance(mass, Mass):
+                raise ModelError(f"node {name!r}: population {label!r} must be a Mass, "
+                                 f"got {type(mass).__name__}.")
+            self.masses[label] = mass
+        self.connections = [self._connection(c) for c in connections]
+
+    def _connection(self, item):
+        owner = f"node {self.name!r}"
+        if isinstance(item, Connection):
+            item = (f"{item.source}.{item.output}", item.target, item.port, item.weight, item.delay)
+        if not isinstance(item, (tuple, list)) or len(item) not in (4, 5):
+            raise ModelError(f"{owner}: a connection is (source, target, port, weight[, delay_ms]), "
+                             f"got {item!r}.")
+        source, target, port, weight = item[:4]
+        delay = item[4] if len(item) == 5 else 0.0
+        label, output = resolve_output(self.masses, source, f"{owner}, connection {item!r}")
+        check_port(self.masses, target, port, f"{owner}, connection {item!r}")
+        weight, delay = float(weight), float(delay)
+        if not math.isfinite(weight):
+            raise ModelError(f"{owner}: connection {item!r} has a non-finite weight.")
+        if not math.isfinite(delay) or delay < 0:
+            raise ModelError(f"{owner}: connection {item!r} has delay {delay}; delays are finite and >= 0 ms.")
+        return Connection(label, output, target, port, weight, delay)
+
+    def replace(self, label, mass):
+        """A new node with population ``label`` swapped for ``mass``; links kept.
+
+        Refuses when the new mass lacks an output or input port that an
+        existing link uses.
+        """
+        if label not in self.masses:
+            raise ModelError(f"node {self.name!r}: cannot replace {label!r}; labels are {list(self.masses)}.")
+        masses = dict(self.masses)
+        masses[label] = mass
+        for c in self.connections:
+            if c.source == label and c.output not in mass.outputs:
+                raise ModelError(f"node {self.name!r}: cannot put {mass.name!r} in place of {label!r}: "
+                                 f"link {c.source}.{c.output} -> {c.target}.{c.port} needs output "
+                                 f"{c.output!r}, which {mass.name!r} lacks (its outputs: {list(mass.outputs)}).")
+            if c.target == label and c.port not in mass.inputs:
+                raise ModelError(f"node {self.name!r}: cannot put {mass.name!r} in place of {label!r}: "
+                                 f"link {c.source}.{c.output} -> {c.target}.{c.port} needs input port "
+                                 f"{c.port!r}, which {mass.name!r} lacks (its ports: {mass.inputs}).")
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.masses = masses
+        new.connections = list(self.connections)
+        return new
+
+    def __repr__(self):
+        pops = ", ".join(f"{k}={m.name}" for k, m in self.masses.items())
+        return f"Node({self.name!r}, {pops}, {len(self.connections)} connections)"
