@@ -49,7 +49,8 @@ class CompiledModel:
         self.output_index = lowered.output_index
         self.input_index = lowered.input_index
         self.x0 = lowered.x0.copy()
-        self.params = pd.DataFrame({"value": lowered.p0.copy()}, index=lowered.param_index)
+        self.params, self._kernel_pos = lowered.param_table()
+        self._params_index = self.params.index
         self.connections = lowered.connection_table()
         self.couplings = [Coupling(c.source, c.target, c.gain, c.kind, np.array(c.weights, float),
                                    np.array(c.delays, float), c.name) for c in self.network.couplings]
@@ -88,7 +89,11 @@ class CompiledModel:
     # ----------------------------------------------------------------- data
     def param_vector(self):
         """Current parameter values as the flat array the kernels read."""
-        vals = self.params["value"].reindex(self._low.param_index).to_numpy(dtype=float)
+        table = self.params
+        if table.index is self._params_index or table.index.equals(self._params_index):
+            vals = table["value"].to_numpy(dtype=float)[self._kernel_pos]
+        else:
+            vals = table["value"].reindex(self._low.param_index).to_numpy(dtype=float)
         bad = ~np.isfinite(vals)
         if bad.any():
             node, mass, name = self._low.param_index[np.nonzero(bad)[0][0]]
@@ -141,7 +146,7 @@ class CompiledModel:
 
     def edges(self):
         """All edges (local connections and couplings) as flat arrays."""
-        parts = [self._low.local_edges(self.connections)]
+        parts = [self._low.local_edges(self.connections, self.params)]
         parts += [self._low.coupling_edges(c) for c in self.couplings]
         return Edges.concat(parts)
 

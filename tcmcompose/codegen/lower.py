@@ -139,26 +139,80 @@ class Lowered:
                 out[k] = self.u_index(k, label, name)
         return out
 
+    def param_table(self):
+        """All parameters (mass parameters, and node parameters under mass
+        ``"node"``) with value, transform and prior columns, ordered by node,
+        then population, then parameter (a lexsorted MultiIndex, so ``.loc``
+        is fast). Returns the table and the table row of each kernel parameter."""
+        rows, info = list(self.param_index), []
+        for g in self.groups:
+            pi = g.mass.param_info
+            for name in g.mass.params:
+                info += [pi.get(name, {})] * g.n
+        values = list(self.p0)
+        for k, node in enumerate(self.network.nodes):
+            for name, v in node.params.items():
+                rows.append((self.node_labels[k], "node", name))
+                values.append(v)
+                info.append(node.param_info.get(name, {}))
+        index, order = _sorted_index(rows, ["node", "mass", "param"], self.node_labels)
+        table = pd.DataFrame({
+            "value": np.array(values, dtype=float)[order],
+            "transform": [info[i].get("transform", "") for i in order],
+            "prior_mean": np.array([info[i].get("prior_mean", np.nan) for i in order], dtype=float),
+            "prior_var": np.array([info[i].get("prior_var", np.nan) for i in order], dtype=float),
+        }, index=index)
+        # kernel parameter j sits in table row kernel_pos[j]
+        kernel_pos = np.argsort(order)[:self.n_p]
+        return table, kernel_pos
+
     # ----------------------------------------------------------------- edges
     def connection_table(self):
-        """Local (within-node) links, one row per node: an editable DataFrame."""
+        """Local (within-node) links, one row per node: an editable DataFrame.
+
+        ``weight`` and ``delay`` are editable numbers for constant links;
+        links defined by an expression of node parameters (``weight_expr``,
+        ``delay_expr``) are recomputed from ``model.params`` at every run.
+        """
         rows = []
         for k, node in enumerate(self.network.nodes):
-            for c in node.connections:
-                rows.append((self.node_labels[k], c.source, c.output, c.target, c.port, c.weight, c.delay))
-        return pd.DataFrame(rows, columns=["node", "source", "output", "target", "port", "weight", "delay"])
+            for n_link, c in enumerate(node.connections):
+                rows.append((self.node_labels[k], c.source, c.output, c.target, c.port,
+                             node.evaluate(c.weight), node.evaluate(c.delay),
+                             "" if isinstance(c.weight, float) else str(c.weight),
+                             "" if isinstance(c.delay, float) else str(c.delay), n_link))
+        return pd.DataFrame(rows, columns=["node", "source", "output", "target", "port", "weight", "delay",
+                                           "weight_expr", "delay_expr", "link"])
 
-    def local_edges(self, table):
+    def local_edges(self, table, params):
+        """Edges of the local links; expression links evaluated with ``params``
+        (the model's parameter table), writing their current values back into
+        ``table``."""
         if len(table) == 0:
             return Edges.concat([])
         node_pos = {lab: k for k, lab in enumerate(self.node_labels)}
         src, dst = [], []
-        for node, s, o, t, p in zip(table["node"], table["source"], table["output"], table["target"], table["port"]):
+        weight = table["weight"].to_numpy(dtype=float, copy=True)
+        delay = table["delay"].to_numpy(dtype=float, copy=True)
+        has_expr = (table["weight_expr"] != "") | (table["delay_expr"] != "")
+        node_values = {}
+        if has_expr.any():
+            sel = params.index.get_level_values("mass") == "node"
+            for (node, _, name), v in zip(params.index[sel], params["value"].to_numpy()[sel]):
+                node_values.setdefault(node, {})[name] = v
+        for r, (node, s, o, t, p, link) in enumerate(zip(table["node"], table["source"], table["output"],
+                                                         table["target"], table["port"], table["link"])):
             k = node_pos[node]
             src.append(self.y_index(k, s, o))
             dst.append(self.u_index(k, t, p))
-        weight = table["weight"].to_numpy(dtype=float)
-        delay = table["delay"].to_numpy(dtype=float)
+            if has_expr.iat[r]:
+                nd = self.network.nodes[k]
+                c = nd.connections[link]
+                weight[r] = nd.evaluate(c.weight, node_values[node])
+                delay[r] = nd.evaluate(c.delay, node_values[node])
+        if has_expr.any():
+            table["weight"] = weight
+            table["delay"] = delay
         _check_edge_values(weight, delay, "connections table")
         n = len(src)
         return Edges(np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64), weight, delay,
@@ -186,3 +240,17 @@ def _check_edge_values(weight, delay, what):
         raise ModelError(f"{what}: weights contain NaN or inf; use 0 for absent edges.")
     if not np.all(np.isfinite(delay)) or np.any(delay < 0):
         raise ModelError(f"{what}: delays must be finite and >= 0 ms.")
+
+
+def _sorted_index(rows, names, node_labels):
+    """A lexsorted MultiIndex over ``rows`` with levels in order of appearance
+    (nodes in network order); returns it and the row permutation used."""
+    levels = [list(node_labels)]
+    for lev in range(1, len(names)):
+        levels.append(list(dict.fromkeys(r[lev] for r in rows)))
+    lookup = [{v: i for i, v in enumerate(level)} for level in levels]
+    codes = np.array([[lookup[lev][r[lev]] for lev in range(len(names))] for r in rows],
+                     dtype=np.int64).reshape(-1, len(names))
+    order = np.lexsort(codes.T[::-1]) if len(rows) else np.zeros(0, dtype=np.int64)
+    index = pd.MultiIndex(levels=levels, codes=[codes[order, lev] for lev in range(len(names))], names=names)
+    return index, order

@@ -7,7 +7,26 @@ import sympy as sp
 from ..errors import ModelError
 from .symbols import TIME, check_name, check_piecewise, to_expr
 
-_FIELDS = ("name", "states", "params", "inputs", "outputs", "equations", "noise")
+_FIELDS = ("name", "states", "params", "inputs", "outputs", "equations", "noise", "param_info")
+
+
+PARAM_INFO_KEYS = ("transform", "prior_mean", "prior_var", "unit")
+
+
+def check_param_info(info, params, owner):
+    """Validate a ``param_info`` mapping (see :class:`Mass`)."""
+    info = dict(info or {})
+    for p, d in info.items():
+        if p not in params:
+            raise ModelError(f"{owner}: param_info given for unknown parameter {p!r}; "
+                             f"parameters are {list(params)}.")
+        bad = set(d) - set(PARAM_INFO_KEYS)
+        if bad:
+            raise ModelError(f"{owner}: param_info[{p!r}] has unknown key(s) {sorted(bad)}; "
+                             f"allowed: {list(PARAM_INFO_KEYS)}.")
+        if "prior_var" in d and not float(d["prior_var"]) >= 0:
+            raise ModelError(f"{owner}: param_info[{p!r}]['prior_var'] must be >= 0.")
+    return info
 
 
 class Mass:
@@ -33,6 +52,10 @@ class Mass:
         states, parameters, inputs and the time ``t`` (ms).
     noise : dict, optional
         State name -> additive noise intensity (expression of parameters).
+    param_info : dict, optional
+        Parameter name -> dict with any of ``transform`` (text saying how the
+        value enters, e.g. ``"tau = 2.2*exp(value)"``), ``prior_mean``,
+        ``prior_var``, ``unit``. Shown as columns of ``model.params``.
 
     Strings are parsed with a closed vocabulary (see :mod:`.symbols`); an
     undeclared name is an error, never a silent SymPy constant.
@@ -57,11 +80,12 @@ class Mass:
     outputs = None
     equations = None
     noise = None
+    param_info = None
 
     def __init__(self, name=None, states=None, params=None, inputs=None, outputs=None,
-                 equations=None, noise=None):
+                 equations=None, noise=None, param_info=None):
         given = dict(name=name, states=states, params=params, inputs=inputs,
-                     outputs=outputs, equations=equations, noise=noise)
+                     outputs=outputs, equations=equations, noise=noise, param_info=param_info)
         defined = self.define() or {}
         unknown = set(defined) - set(_FIELDS)
         if unknown:
@@ -88,6 +112,8 @@ class Mass:
         states = dict(spec["states"] or {})
         params = dict(spec["params"] or {})
         inputs = list(spec["inputs"] or [])
+        if not isinstance(states, dict) or not isinstance(params, dict):
+            raise ModelError(f"{owner}: states and params are dicts name -> value.")
         if not states:
             raise ModelError(f"{owner}: declare at least one state, e.g. states={{'V': 0.0}}.")
         seen = {}
@@ -147,6 +173,8 @@ class Mass:
                                  "output would make an algebraic loop).")
             self._check_symbols(expr, state_syms | param_syms | {TIME}, owner, f"output {o!r}")
             self.outputs[o] = expr
+
+        self.param_info = check_param_info(spec["param_info"], params, owner)
 
         noise = spec["noise"] or {}
         self.noise = {}

@@ -112,7 +112,8 @@ class Network:
                            mass=pop, model=mass.name)
             for c in node.connections:
                 _add_link(g, f"{label}.{c.source}", f"{label}.{c.target}", kind="local",
-                          output=c.output, port=c.port, weight=c.weight, delay=c.delay)
+                          output=c.output, port=c.port, weight=float(node.evaluate(c.weight)),
+                          delay=float(node.evaluate(c.delay)))
         for c in self.couplings:
             src_label, src_out = c.source.split(".")
             dst_label, dst_port = c.target.split(".")
@@ -120,7 +121,7 @@ class Network:
                 u, v = f"{self.labels[j]}.{src_label}", f"{self.labels[i]}.{dst_label}"
                 if u in g and v in g:
                     _add_link(g, u, v, kind=c.name, output=src_out, port=dst_port,
-                              weight=c.gain * c.weights[i, j], delay=c.delays[i, j])
+                              weight=float(c.gain * c.weights[i, j]), delay=float(c.delays[i, j]))
         return g
 
     def __repr__(self):

@@ -2,20 +2,25 @@
 import math
 from dataclasses import dataclass
 
+import numpy as np
+import sympy as sp
+
 from ..errors import ModelError
-from ..masses.mass import Mass
+from ..masses.mass import Mass, check_param_info
+from ..masses.symbols import check_name, to_expr
 
 
 @dataclass(frozen=True)
 class Connection:
     """One local link: output ``source.output`` of one population feeds input
-    ``port`` of ``target`` with a weight and a delay (ms)."""
+    ``port`` of ``target`` with a weight and a delay (ms). Weight and delay
+    are numbers or SymPy expressions of the node's parameters."""
     source: str
     output: str
     target: str
     port: str
-    weight: float
-    delay: float = 0.0
+    weight: object
+    delay: object = 0.0
 
 
 def resolve_output(masses, ref, owner):
@@ -57,9 +62,18 @@ class Node:
         ``(source, target, port, weight[, delay_ms])`` where ``source`` is
         ``"label"`` or ``"label.output"`` and ``port`` an input port of the
         target. The target's port receives ``weight * output(t - delay)``.
+        Weight and delay are numbers, or expressions (strings or SymPy) of
+        the node parameters, e.g. ``"4*exp(H_SS_SP)"``: they are evaluated
+        from the current parameter values at every run, so fitting a
+        log-scale gain never rebuilds anything.
+    params : dict, optional
+        Node parameters (name -> default) used by connection expressions;
+        they appear in ``model.params`` under mass ``"node"``.
+    param_info : dict, optional
+        As for :class:`~tcmcompose.Mass` (transform, prior mean/variance).
     """
 
-    def __init__(self, name, masses, connections=()):
+    def __init__(self, name, masses, connections=(), params=None, param_info=None):
         if not isinstance(name, str) or not name:
             raise ModelError(f"A Node needs a non-empty string name, got {name!r}.")
         self.name = name
@@ -72,7 +86,19 @@ class Node:
             if not isinstance(mass, Mass):
                 raise ModelError(f"node {name!r}: population {label!r} must be a Mass, "
                                  f"got {type(mass).__name__}.")
+            if label == "node":
+                raise ModelError(f"node {name!r}: the label 'node' is reserved for node parameters.")
             self.masses[label] = mass
+        self.params = {}
+        for p, v in dict(params or {}).items():
+            check_name(p, "node parameter", f"node {name!r}")
+            v = float(v)
+            if not math.isfinite(v):
+                raise ModelError(f"node {name!r}: parameter {p!r} = {v}; give a finite number.")
+            self.params[p] = v
+        self.param_info = check_param_info(param_info, self.params, f"node {name!r}")
+        self._symbols = {p: sp.Symbol(p, real=True) for p in self.params}
+        self._compiled = {}
         self.connections = [self._connection(c) for c in connections]
 
     def _connection(self, item):
@@ -86,12 +112,39 @@ class Node:
         delay = item[4] if len(item) == 5 else 0.0
         label, output = resolve_output(self.masses, source, f"{owner}, connection {item!r}")
         check_port(self.masses, target, port, f"{owner}, connection {item!r}")
-        weight, delay = float(weight), float(delay)
-        if not math.isfinite(weight):
+        weight = self._value(weight, f"{owner}, weight of connection {item!r}")
+        delay = self._value(delay, f"{owner}, delay of connection {item!r}")
+        if not math.isfinite(self.evaluate(weight)):
             raise ModelError(f"{owner}: connection {item!r} has a non-finite weight.")
-        if not math.isfinite(delay) or delay < 0:
-            raise ModelError(f"{owner}: connection {item!r} has delay {delay}; delays are finite and >= 0 ms.")
+        d = self.evaluate(delay)
+        if not math.isfinite(d) or d < 0:
+            raise ModelError(f"{owner}: connection {item!r} has delay {d}; delays are finite and >= 0 ms.")
         return Connection(label, output, target, port, weight, delay)
+
+    def _value(self, value, what):
+        """A float, or a SymPy expression of the node parameters."""
+        if isinstance(value, (int, float, np.number)):
+            return float(value)
+        expr = to_expr(value, self._symbols, f"node {self.name!r}", what)
+        bad = sorted(s.name for s in expr.free_symbols if s.name not in self.params)
+        if bad:
+            raise ModelError(f"node {self.name!r}: {what} uses undeclared symbol(s) {bad}; declare them "
+                             "in the node's params=.")
+        return float(expr) if not expr.free_symbols else expr
+
+    def evaluate(self, value, params=None):
+        """Value of a connection weight/delay for parameter values ``params``
+        (dict name -> scalar or array over instances; default the node's)."""
+        if isinstance(value, float):
+            return value
+        fn = self._compiled.get(value)
+        if fn is None:
+            names = sorted(s.name for s in value.free_symbols)
+            fn = (names, sp.lambdify([self._symbols[n] for n in names], value, "numpy"))
+            self._compiled[value] = fn
+        names, f = fn
+        params = self.params if params is None else params
+        return f(*(params[n] for n in names))
 
     def replace(self, label, mass):
         """A new node with population ``label`` swapped for ``mass``; links kept.
