@@ -222,8 +222,8 @@ class CompiledModel:
 
     # -------------------------------------------------------------- running
     def _warm_up(self):
-        from .integrate.simulate import simulate
-        simulate(self, duration=1.0, dt=1.0, method="euler", record=[], progress=False)
+        from .integrate.simulate import compile_kernels
+        compile_kernels(self)
 
     def simulate(self, duration, dt, method="heun", initial=None, record=None, every=1, transient=0.0,
                  coupling_mode="per_stage", delay_interpolation="nearest", progress=False, chunk=None):
