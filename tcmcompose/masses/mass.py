@@ -196,12 +196,17 @@ class Mass:
 
     # -------------------------------------------------------------- utilities
     def signature(self):
-        """Structural key: equal for masses that compile to the same code."""
+        """Structural key: equal for masses that compile to the same code (cached:
+        a mass's structure never changes after construction)."""
+        cached = self.__dict__.get("_signature")
+        if cached is not None:
+            return cached
         parts = [self.name, repr(list(self.states)), repr(list(self.params)), repr(self.inputs)]
         parts += [f"d{s}={sp.srepr(e)}" for s, e in self.equations.items()]
         parts += [f"out {o}={sp.srepr(e)}" for o, e in self.outputs.items()]
         parts += [f"noise {s}={sp.srepr(e)}" for s, e in self.noise.items()]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        self._signature = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return self._signature
 
     def copy(self, name=None, states=None, params=None):
         """A copy with new default parameter values or initial states (same structure
