@@ -225,15 +225,16 @@ class CompiledModel:
         from .integrate.simulate import compile_kernels
         compile_kernels(self)
 
-    def simulate(self, duration, dt, method="heun", initial=None, record=None, every=1, transient=0.0,
-                 coupling_mode="per_stage", delay_interpolation="nearest", progress=False, chunk=None):
-        """Integrate from ``initial`` for ``duration`` ms at fixed step ``dt`` ms.
+    def simulate(self, duration, dt, method="heun", **options):
+        """Integrate from the initial state for ``duration`` ms at fixed step ``dt`` ms.
 
-        See :func:`tcmcompose.integrate.simulate.simulate` for the details.
+        Options (``initial``, ``record``, ``every``, ``transient``,
+        ``coupling_mode``, ``delay_interpolation``, ``stimuli``, ``seed``,
+        ``noise``, ``noise_path``, ``progress``, ``chunk``) are documented in
+        :func:`tcmcompose.integrate.simulate.simulate`.
         """
         from .integrate.simulate import simulate
-        return simulate(self, duration, dt, method, initial, record, every, transient, coupling_mode,
-                        delay_interpolation, progress, chunk)
+        return simulate(self, duration, dt, method, **options)
 
     def __repr__(self):
         groups = ", ".join(f"{g.mass.name}×{g.n}" for g in self._low.groups)

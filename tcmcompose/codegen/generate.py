@@ -85,7 +85,8 @@ class _GroupWriter:
                 f"#   states  {self.states}\n#   params  {self.params}\n"
                 f"#   inputs  {self.inputs}\n#   outputs {self.outputs}\n"
                 + "".join(f"#   d{s}/dt = {sp.sstr(e)}\n" for s, e in m.equations.items())
-                + "".join(f"#   {o} = {sp.sstr(e)}\n" for o, e in m.outputs.items()))
+                + "".join(f"#   {o} = {sp.sstr(e)}\n" for o, e in m.outputs.items())
+               + "".join(f"#   noise on {s}: {sp.sstr(e)} dW\n" for s, e in m.noise.items()))
 
     def outputs_kernel(self):
         g = self.g
@@ -120,6 +121,16 @@ class _GroupWriter:
         lines += [f"        _d_{s} = _dx[_xo + {self._off(k)}_i]" for k, s in enumerate(self.states)
                   if dsym[s] in used]
         return lines + self._body(targets, inputs=False)
+
+    def noise_kernel(self):
+        """Additive noise intensities sigma (per state; parameters only)."""
+        g = self.g
+        head = ["@njit(cache=True)", f"def g{g}_noise(t, _x, _p, _sig, _xo, _n, _po):"]
+        targets = [(f"_sig[_xo + {self._off(k)}_i]", self.mass.noise[s])
+                   for k, s in enumerate(self.states) if s in self.mass.noise]
+        if not targets:
+            return head + ["    pass"]
+        return head + ["    for _i in range(_n):"] + self._body(targets, inputs=False)
 
     def jacobian(self):
         """Kernel and sparsity patterns of df/dx (D), df/du (B), dy/dx (C)."""
@@ -174,7 +185,8 @@ def generate_source(masses, version):
     writers = [_GroupWriter(g, m) for g, m in enumerate(masses)]
     for w in writers:
         parts.append("\n" + w.title())
-        for block in (w.outputs_kernel(), w.rhs_kernel(), w.outputs_dot_kernel(), w.jacobian()):
+        for block in (w.outputs_kernel(), w.rhs_kernel(), w.outputs_dot_kernel(), w.noise_kernel(),
+                      w.jacobian()):
             parts.append("\n".join(block) + "\n\n")
     parts.append("# ---- dispatchers: call every group with its offsets\n")
     no_out = lambda m: not m.outputs  # noqa: E731
@@ -185,6 +197,8 @@ def generate_source(masses, version):
                     (XO, N, PO, UO)),
         _dispatcher("outputs_dot", "t, x, params, dx, yd, layout", "outputs_dot(t, x, params, dx, yd",
                     masses, (XO, N, PO, YO), no_out),
+        _dispatcher("noise_sigma", "t, x, params, sig, layout", "noise(t, x, params, sig", masses,
+                    (XO, N, PO), lambda m: not m.noise),
         _dispatcher("jacobian_pieces", "t, x, params, u, vd, vb, vc, layout",
                     "jacobian(t, x, params, u, vd, vb, vc", masses, (XO, N, PO, UO, DO, BO, CO)),
     ):

@@ -15,11 +15,35 @@ Conventions (see :mod:`tcmcompose.integrate.simulate`):
   otherwise linear interpolation (``interp == 1``) or cubic Hermite
   interpolation on the stored values and time-derivatives (``interp == 2``,
   used by RK4 to keep its order); times <= 0 read the constant history;
-* edges with zero delay read the outputs of the current stage.
+* edges with zero delay read the outputs of the current stage;
+* external inputs: sampled stimuli ``stim_vals`` (grid values from step
+  ``stim_n0``, linearly interpolated at stage times) and Ornstein-Uhlenbeck
+  input processes generated here (exact update once per step, held through
+  the stages) are added to their ports after the coupling;
+* additive state noise (Euler-Maruyama, stochastic Heun): sigma * sqrt(dt) * xi
+  with xi ~ N(0, 1) from Numba's generator, seeded by ``seed_rng``.
 """
 # ---- template begins ----
 
-EULER, HEUN, RK4 = 0, 1, 2
+EULER, HEUN, RK4, EULER_MARUYAMA, STOCHASTIC_HEUN = 0, 1, 2, 3, 4
+
+
+@njit(cache=True)
+def seed_rng(seed):
+    np.random.seed(seed)
+
+
+@njit(cache=True)
+def add_inputs(u, n, c, stim_n0, stim_dst, stim_vals, ou_dst, ou_state):
+    """Add stimuli (interpolated at t_n + c dt) and OU input processes to u."""
+    j = n - stim_n0
+    for k in range(stim_dst.shape[0]):
+        a = stim_vals[j, k]
+        if c != 0.0:
+            a += c * (stim_vals[j + 1, k] - a)
+        u[stim_dst[k]] += a
+    for k in range(ou_dst.shape[0]):
+        u[ou_dst[k]] += ou_state[k]
 
 
 @njit(cache=True)
@@ -95,7 +119,9 @@ def rhs_now(t, x, params, layout, e_src, e_dst, e_w, e_kind, e_ref, u_base, n_y,
 def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
               e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, integer_lags,
               interp, buf_src, hist, hist_dot, u_base, n_y,
-              rec_x, rec_y, rec_start, every, out):
+              rec_x, rec_y, rec_start, every, out,
+              sigma, noise_idx, xi, stim_n0, stim_dst, stim_vals,
+              ou_dst, ou_mean, ou_decay, ou_scale, ou_state):
     """Advance ``x`` in place from step n_start to n_stop.
 
     Returns -1 when all went well, else the step index after which the
@@ -112,6 +138,8 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
     xs = np.empty(nx)
     ydot = np.zeros(n_y)
     n_rx = rec_x.shape[0]
+    sqdt = math.sqrt(dt)
+    dw = np.zeros(noise_idx.shape[0])
     for n in range(n_start, n_stop + 1):
         t = n * dt
         outputs(t, x, params, y, layout)
@@ -128,17 +156,26 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
             hist[slot, r] = y[buf_src[r]]
         couple(y, hist, hist_dot, n, 0.0, dt, integer_lags, interp, L, e_src, e_row, e_lag, e_ilag,
                e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+        add_inputs(u, n, 0.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
         derivs(t, x, params, u, k1, layout)
-        if method == EULER:
+        if method >= EULER_MARUYAMA:
+            given = xi.shape[0] > 0
+            for k in range(noise_idx.shape[0]):
+                z = xi[n - stim_n0, k] if given else np.random.standard_normal()
+                dw[k] = sigma[noise_idx[k]] * sqdt * z
+        if method == EULER or method == EULER_MARUYAMA:
             for k in range(nx):
                 x[k] += dt * k1[k]
-        elif method == HEUN:
+        elif method == HEUN or method == STOCHASTIC_HEUN:
             for k in range(nx):
                 xs[k] = x[k] + dt * k1[k]
+            for k in range(noise_idx.shape[0]):
+                xs[noise_idx[k]] += dw[k]
             if not per_step:
                 outputs(t + dt, xs, params, y, layout)
                 couple(y, hist, hist_dot, n, 1.0, dt, integer_lags, interp, L, e_src, e_row,
                        e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+                add_inputs(u, n, 1.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             derivs(t + dt, xs, params, u, k2, layout)
             for k in range(nx):
                 x[k] += 0.5 * dt * (k1[k] + k2[k])
@@ -153,6 +190,7 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
                 outputs(t + 0.5 * dt, xs, params, y, layout)
                 couple(y, hist, hist_dot, n, 0.5, dt, False, interp, L, e_src, e_row, e_lag,
                        e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+                add_inputs(u, n, 0.5, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             derivs(t + 0.5 * dt, xs, params, u, k2, layout)
             for k in range(nx):
                 xs[k] = x[k] + 0.5 * dt * k2[k]
@@ -160,6 +198,7 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
                 outputs(t + 0.5 * dt, xs, params, y, layout)
                 couple(y, hist, hist_dot, n, 0.5, dt, False, interp, L, e_src, e_row, e_lag,
                        e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+                add_inputs(u, n, 0.5, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             derivs(t + 0.5 * dt, xs, params, u, k3, layout)
             for k in range(nx):
                 xs[k] = x[k] + dt * k3[k]
@@ -167,9 +206,15 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
                 outputs(t + dt, xs, params, y, layout)
                 couple(y, hist, hist_dot, n, 1.0, dt, integer_lags, interp, L, e_src, e_row,
                        e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+                add_inputs(u, n, 1.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             derivs(t + dt, xs, params, u, k4, layout)
             for k in range(nx):
                 x[k] += dt / 6.0 * (k1[k] + 2.0 * k2[k] + 2.0 * k3[k] + k4[k])
+        for k in range(noise_idx.shape[0]):
+            x[noise_idx[k]] += dw[k]
+        for k in range(ou_dst.shape[0]):
+            ou_state[k] = (ou_mean[k] + (ou_state[k] - ou_mean[k]) * ou_decay[k]
+                           + ou_scale[k] * np.random.standard_normal())
         total = 0.0
         for k in range(nx):
             total += x[k]

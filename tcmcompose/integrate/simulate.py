@@ -6,8 +6,10 @@ import numpy as np
 from ..errors import ModelError, SimulationError
 from ..result import Result
 from .history import constant_history, plan_delays
+from .inputs import plan_inputs
 
-METHODS = {"euler": 0, "heun": 1, "rk4": 2}
+METHODS = {"euler": 0, "heun": 1, "rk4": 2, "euler_maruyama": 3, "stochastic_heun": 4}
+STOCHASTIC = ("euler_maruyama", "stochastic_heun")
 
 
 def _record_targets(model, record):
@@ -66,19 +68,27 @@ def compile_kernels(model):
     model._mod.integrate(0, False, x, np.ascontiguousarray(model._low.p0), model._layout, 0, 0, 0, 1.0,
                          plan.src, plan.row, plan.lag, plan.ilag, plan.dst, plan.weight, plan.kind, plan.ref,
                          plan.n_direct, plan.integer_lags, 0, plan.buf_src, hist, hist_dot, model.u_base,
-                         model._low.n_y, none, none, 1, 1, np.empty((0, 0)))
+                         model._low.n_y, none, none, 1, 1, np.empty((0, 0)),
+                         np.zeros(len(x)), none, np.zeros((0, 0)), 0, none, np.zeros((1, 0)), none, np.zeros(0),
+                         np.zeros(0),
+                         np.zeros(0), np.zeros(0))
 
 
 def simulate(model, duration, dt, method="heun", initial=None, record=None, every=1, transient=0.0,
-             coupling_mode="per_stage", delay_interpolation="nearest", progress=False, chunk=None):
+             coupling_mode="per_stage", delay_interpolation="nearest", progress=False, chunk=None,
+             stimuli=None, seed=None, noise=True, noise_path=None):
     """Integrate a built model with a fixed step.
 
     Parameters
     ----------
     duration, dt : float
         ms. The run has ``round(duration / dt)`` steps.
-    method : {"euler", "heun", "rk4"}
-        Explicit Euler (order 1), Heun (order 2), classical Runge-Kutta (order 4).
+    method : {"euler", "heun", "rk4", "euler_maruyama", "stochastic_heun"}
+        Explicit Euler (order 1), Heun (order 2), classical Runge-Kutta
+        (order 4); for models with additive state noise (``Mass(noise=...)``)
+        Euler-Maruyama (strong order 1 for additive noise) or stochastic Heun
+        (the same Gaussian increment in predictor and corrector; strong order
+        1, weak order 2 for additive noise).
     initial : flat array (see ``model.state_index``) or dict ``{"E.V": value}``
         Initial state; default the masses' initial values. The history before
         t = 0 is constant at the initial state.
@@ -100,6 +110,26 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         keeps fractional delays and interpolates the stored history.
     progress : bool
         Show a tqdm progress bar (runs in chunks; Ctrl-C stops between chunks).
+    stimuli : dict or list of (target, stimulus) pairs
+        Target -> stimulus. Targets: ``"mass.port"`` (every node having it),
+        ``"node.mass.port"``, or ``("mass.port", nodes)`` with node labels,
+        indices or a boolean mask (a tuple in a dict key; any sequence in a
+        list of pairs). Stimuli: :mod:`tcmcompose.stimulus`
+        objects, numbers (constant) or arrays (time x targets on the
+        simulation grid). Sampled stimuli are generated chunk by chunk and
+        linearly interpolated at stage times; Ornstein-Uhlenbeck stimuli are
+        generated inside the compiled loop (exact update once per step).
+    seed : int
+        Seeds every random draw of the run (state noise, OU inputs, random
+        stimuli): the same seed gives a bit-identical result. Default: a fresh
+        seed, reported in ``res.info["seed"]``.
+    noise : bool
+        False integrates a noisy model's deterministic part (a deterministic
+        method on a model with noise is otherwise an error).
+    noise_path : array (steps, noisy states), optional
+        Standard normal draws to use instead of the generator (one row per
+        step, one column per state with non-zero noise, in state order): to
+        replay a given Brownian path, e.g. for strong-convergence studies.
     """
     if method not in METHODS:
         raise ModelError(f"method={method!r}; choose one of {list(METHODS)}.")
@@ -124,6 +154,30 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         raise ModelError(f"initial state {'.'.join(model.state_index[bad])} is not finite.")
     params = model.param_vector()
     plan = plan_delays(model.edges(), dt, delay_interpolation)
+    sigma = np.zeros(len(x))
+    model._mod.noise_sigma(0.0, x, params, sigma, model._layout)
+    noisy = np.nonzero(sigma)[0].astype(np.int64)
+    if len(noisy) and noise and method not in STOCHASTIC:
+        node, mass, state = model.state_index[noisy[0]]
+        raise ModelError(f"the model has additive noise (e.g. on {node}.{mass}.{state}); use "
+                         "method='euler_maruyama' or 'stochastic_heun', or pass noise=False.")
+    if not noise or method not in STOCHASTIC:
+        noisy = noisy[:0]
+    if noise_path is not None:
+        noise_path = np.ascontiguousarray(noise_path, dtype=float)
+        if noise_path.shape != (n_total, len(noisy)):
+            raise ModelError(f"noise_path has shape {noise_path.shape}; this run needs ({n_total}, {len(noisy)}) "
+                             "(steps x noisy states).")
+    inputs = plan_inputs(model, stimuli, dt)
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    seed = int(seed)
+    rng = np.random.default_rng(seed)
+    model._mod.seed_rng(seed % (2 ** 32))
+    ou_decay = np.exp(-dt / inputs.ou_tau)
+    ou_scale = inputs.ou_sigma * np.sqrt(1.0 - ou_decay ** 2)
+    ou_state = inputs.ou_mean + inputs.ou_sigma * rng.standard_normal(len(inputs.ou_dst))  # stationary start
+    stim_dst = inputs.stim_dst
     low = model._low
     y0 = model.outputs(x).to_numpy()
     interp = 2 if method == "rk4" else (0 if plan.integer_lags else 1)
@@ -133,6 +187,8 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     per_step = coupling_mode == "per_step"
     if chunk is None:
         chunk = max(1, n_total // 50) if progress else n_total
+        if inputs.sampled:   # bound the sampled stimulus block to ~1e6 values
+            chunk = min(chunk, max(1000, 1_000_000 // max(1, len(stim_dst))))
     bar = None
     if progress:
         try:
@@ -145,10 +201,14 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     try:
         while n < n_total:
             stop = min(n + chunk, n_total)
+            stim_vals = inputs.sample(n, stop + 1, dt, rng)
+            xi = noise_path[n:stop] if noise_path is not None else np.zeros((0, 0))
             status = mod.integrate(METHODS[method], per_step, x, params, model._layout, n, stop, n_total, dt,
                                    plan.src, plan.row, plan.lag, plan.ilag, plan.dst, plan.weight, plan.kind,
                                    plan.ref, plan.n_direct, plan.integer_lags, interp, plan.buf_src, hist,
-                                   hist_dot, model.u_base, low.n_y, rec_x, rec_y, rec_start, every, out)
+                                   hist_dot, model.u_base, low.n_y, rec_x, rec_y, rec_start, every, out,
+                                   sigma, noisy, xi, n, stim_dst, stim_vals, inputs.ou_dst, inputs.ou_mean,
+                                   ou_decay, ou_scale, ou_state)
             if status >= 0:
                 bad = np.nonzero(~np.isfinite(x))[0]
                 node, mass, state = model.state_index[bad[0]]
@@ -174,5 +234,5 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         nodes[name] = list(node_labels)
     info = {"method": method, "dt": dt, "steps": n_total, "coupling_mode": coupling_mode,
             "delay_interpolation": delay_interpolation, "buffer_rows": len(plan.buf_src),
-            "buffer_length": plan.length}
+            "buffer_length": plan.length, "seed": seed}
     return Result(t, data, nodes, x, model.state_index, info)

@@ -1,0 +1,135 @@
+"""External inputs of a run: stimuli targeted at ports, OU input processes, state noise."""
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ModelError
+
+
+@dataclass
+class SampledInput:
+    stimulus: object      # has .sample(t_ms, n_targets, rng) -> (len(t), n_targets)
+    dst: np.ndarray       # u indices, one per target
+
+
+@dataclass
+class InputPlan:
+    sampled: list
+    ou_dst: np.ndarray
+    ou_mean: np.ndarray
+    ou_sigma: np.ndarray   # stationary standard deviation
+    ou_tau: np.ndarray     # ms
+
+    @property
+    def stim_dst(self):
+        parts = [s.dst for s in self.sampled]
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
+
+    @property
+    def random(self):
+        return len(self.ou_dst) > 0
+
+    def sample(self, n0, n1, dt, rng):
+        """Stimulus values at grid steps n0..n1 (inclusive), shape (n1 - n0 + 1, targets)."""
+        t = np.arange(n0, n1 + 1) * dt
+        cols = []
+        for s in self.sampled:
+            v = np.asarray(s.stimulus.sample(t, len(s.dst), rng), dtype=float)
+            if v.ndim == 1:
+                v = v[:, None]
+            if v.shape[1] == 1 and len(s.dst) > 1:
+                v = np.repeat(v, len(s.dst), axis=1)
+            if v.shape != (len(t), len(s.dst)):
+                raise ModelError(f"stimulus {s.stimulus!r} gave shape {v.shape}; expected {(len(t), len(s.dst))}.")
+            if not np.all(np.isfinite(v)):
+                raise ModelError(f"stimulus {s.stimulus!r} produced non-finite values.")
+            cols.append(v)
+        return np.ascontiguousarray(np.hstack(cols)) if cols else np.zeros((len(t), 0))
+
+
+class _ArrayStimulus:
+    """A (time x targets) array on the simulation grid, held beyond its end."""
+
+    def __init__(self, values, dt):
+        self.values = np.asarray(values, dtype=float)
+        self.dt = dt
+
+    def sample(self, t, n_targets, rng=None):
+        idx = np.clip(np.rint(t / self.dt).astype(int), 0, len(self.values) - 1)
+        v = self.values[idx]
+        return v if v.ndim > 1 else v[:, None]
+
+    def __repr__(self):
+        return f"array{self.values.shape}"
+
+
+class _Constant:
+    def __init__(self, value):
+        self.value = float(value)
+
+    def sample(self, t, n_targets, rng=None):
+        return np.full((len(t), n_targets), self.value)
+
+    def __repr__(self):
+        return f"constant({self.value})"
+
+
+def resolve_targets(model, key):
+    """u indices for a stimulus key: 'mass.port' (all nodes that have it),
+    'node.mass.port' (one node), or ('mass.port', nodes) with node labels,
+    indices or a boolean mask."""
+    nodes = None
+    if isinstance(key, tuple):
+        key, nodes = key
+    parts = str(key).split(".")
+    if len(parts) == 3:
+        nodes, parts = [parts[0]], parts[1:]
+    if len(parts) != 2:
+        raise ModelError(f"stimulus target {key!r}: write 'mass.port', 'node.mass.port' or ('mass.port', nodes).")
+    label, port = parts
+    idx = model.input_index
+    sel = (idx.get_level_values("mass") == label) & (idx.get_level_values("port") == port)
+    if nodes is not None:
+        labels = np.asarray(model._low.node_labels)
+        nodes = np.asarray(nodes)
+        if nodes.dtype == bool:
+            nodes = labels[nodes]
+        elif np.issubdtype(nodes.dtype, np.integer):
+            if nodes.min() < 0 or nodes.max() >= len(labels):
+                raise ModelError(f"stimulus target {key!r}: node index out of range 0..{len(labels) - 1}.")
+            nodes = labels[nodes]
+        unknown = set(map(str, nodes)) - set(labels)
+        if unknown:
+            raise ModelError(f"stimulus target {key!r}: unknown node(s) {sorted(unknown)[:5]}.")
+        sel &= np.isin(idx.get_level_values("node"), [str(n) for n in nodes])
+    if not sel.any():
+        ports = sorted({f"{m}.{p}" for _, m, p in idx})
+        raise ModelError(f"stimulus target {key!r} matches no input port; ports are {ports}.")
+    return np.nonzero(sel)[0].astype(np.int64)
+
+
+def plan_inputs(model, stimuli, dt):
+    sampled, ou = [], []
+    items = stimuli.items() if isinstance(stimuli, dict) else (stimuli or [])
+    for key, stim in items:
+        dst = resolve_targets(model, key)
+        spec = stim.spec() if hasattr(stim, "spec") else None
+        if isinstance(stim, (int, float)):
+            stim = _Constant(stim)
+        elif isinstance(stim, np.ndarray):
+            arr = stim if stim.ndim > 1 else stim[:, None]
+            if arr.shape[1] not in (1, len(dst)):
+                raise ModelError(f"stimulus array for {key!r} has {arr.shape[1]} columns; "
+                                 f"the target has {len(dst)} ports (give 1 or {len(dst)}).")
+            stim = _ArrayStimulus(arr, dt)
+        elif spec is not None and spec.get("kind") == "ou":
+            # generated inside the compiled loop (exact OU update per step)
+            for k in dst:
+                ou.append((k, float(spec["mean"]), float(spec["sigma"]), float(spec["tau"])))
+            continue
+        elif not hasattr(stim, "sample"):
+            raise ModelError(f"stimulus for {key!r} must be a tc.stimulus object, a number or an array, "
+                             f"got {type(stim).__name__}.")
+        sampled.append(SampledInput(stim, dst))
+    ou = np.array(ou, dtype=float).reshape(-1, 4)
+    return InputPlan(sampled, ou[:, 0].astype(np.int64), ou[:, 1].copy(), ou[:, 2].copy(), ou[:, 3].copy())
