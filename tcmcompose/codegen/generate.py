@@ -27,6 +27,10 @@ import math
 
 import numpy as np
 from numba import njit
+
+# every kernel: cached on disk; float errors give inf/NaN (no per-division
+# checks), which the time loop's divergence check then reports by name
+kernel = njit(cache=True, error_model="numpy")
 '''
 
 
@@ -90,7 +94,7 @@ class _GroupWriter:
 
     def outputs_kernel(self):
         g = self.g
-        head = [f"@njit(cache=True)", f"def g{g}_outputs(t, _x, _p, _y, _xo, _n, _po, _yo):"]
+        head = [f"@kernel", f"def g{g}_outputs(t, _x, _p, _y, _xo, _n, _po, _yo):"]
         if not self.outputs:
             return head + ["    pass"]
         targets = [(f"_y[_yo + {self._off(k)}_i]", self.mass.outputs[o]) for k, o in enumerate(self.outputs)]
@@ -99,13 +103,13 @@ class _GroupWriter:
     def rhs_kernel(self):
         g = self.g
         targets = [(f"_dx[_xo + {self._off(k)}_i]", self.mass.equations[s]) for k, s in enumerate(self.states)]
-        return ([f"@njit(cache=True)", f"def g{g}_rhs(t, _x, _p, _u, _dx, _xo, _n, _po, _uo):",
+        return ([f"@kernel", f"def g{g}_rhs(t, _x, _p, _u, _dx, _xo, _n, _po, _uo):",
                  "    for _i in range(_n):"] + self._body(targets))
 
     def outputs_dot_kernel(self):
         """dy/dt = sum_k dy/dx_k * dx_k/dt (+ dy/dt explicit), for Hermite history."""
         g = self.g
-        head = [f"@njit(cache=True)", f"def g{g}_outputs_dot(t, _x, _p, _dx, _yd, _xo, _n, _po, _yo):"]
+        head = [f"@kernel", f"def g{g}_outputs_dot(t, _x, _p, _dx, _yd, _xo, _n, _po, _yo):"]
         if not self.outputs:
             return head + ["    pass"]
         dsym = {s: sp.Symbol(f"_d_{s}", real=True) for s in self.states}
@@ -125,7 +129,7 @@ class _GroupWriter:
     def noise_kernel(self):
         """Additive noise intensities sigma (per state; parameters only)."""
         g = self.g
-        head = ["@njit(cache=True)", f"def g{g}_noise(t, _x, _p, _sig, _xo, _n, _po):"]
+        head = ["@kernel", f"def g{g}_noise(t, _x, _p, _sig, _xo, _n, _po):"]
         targets = [(f"_sig[_xo + {self._off(k)}_i]", self.mass.noise[s])
                    for k, s in enumerate(self.states) if s in self.mass.noise]
         if not targets:
@@ -161,7 +165,7 @@ class _GroupWriter:
                  f"G{g}_B_PATTERN = {tuple(b_pat)!r}  # (state row, input port) of df/du entries",
                  f"G{g}_C_PATTERN = {tuple(c_pat)!r}  # (output row, state column) of dy/dx entries",
                  "", "",
-                 "@njit(cache=True)",
+                 "@kernel",
                  f"def g{g}_jacobian(t, _x, _p, _u, _vd, _vb, _vc, _xo, _n, _po, _uo, _do, _bo, _co):"]
         if not targets:
             return lines + ["    pass"]
@@ -169,7 +173,7 @@ class _GroupWriter:
 
 
 def _dispatcher(name, args, call, groups, cols, skip=None):
-    lines = ["@njit(cache=True)", f"def {name}({args}):"]
+    lines = ["@kernel", f"def {name}({args}):"]
     body = []
     for g in range(len(groups)):
         if skip is not None and skip(groups[g]):

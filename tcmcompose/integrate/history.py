@@ -18,9 +18,10 @@ class DelayPlan:
     lag: np.ndarray       # delay in steps (float)
     ilag: np.ndarray      # rounded lag (int)
     n_direct: int         # edges [0, n_direct) have no delay
+    d1: int               # edges [n_direct, d1): delayed linear, sorted by target; [d1, end): other kinds
     integer_lags: bool
     buf_src: np.ndarray   # y index stored in each buffer row
-    length: int           # slots in the ring buffer
+    length: int           # slots in the ring buffer (a power of two >= max lag + 2)
 
 
 def plan_delays(edges, dt, interpolation="nearest"):
@@ -30,7 +31,8 @@ def plan_delays(edges, dt, interpolation="nearest"):
     (a non-zero delay that rounds to 0 is an error: lower dt); ``"linear"``
     keeps fractional lags and interpolates the history between steps (then a
     non-zero delay must be at least one step). Only the outputs that feed a
-    delayed edge are stored, in ``length`` = max lag + 2 slots.
+    delayed edge are stored, in a ring of max lag + 2 slots rounded up to a
+    power of two (so a slot index is a bit mask, not a division).
     """
     lag = edges.delay / dt
     if interpolation == "nearest":
@@ -56,18 +58,25 @@ def plan_delays(edges, dt, interpolation="nearest"):
     else:
         raise ModelError(f"delay_interpolation={interpolation!r}; choose 'nearest' or 'linear'.")
     delayed = ilag > 0
-    order = np.concatenate([np.nonzero(~delayed)[0], np.nonzero(delayed)[0]])
-    n_direct = int((~delayed).sum())
-    buf_src, row_of = np.unique(edges.src[delayed], return_inverse=True)
-    row = np.full(len(order), -1, dtype=np.int64)
-    row[n_direct:] = row_of
+    buf_src, row_all = np.unique(np.where(delayed, edges.src, -1), return_inverse=True)
+    if len(buf_src) and buf_src[0] == -1:          # drop the placeholder of undelayed edges
+        buf_src, row_all = buf_src[1:], row_all - 1
+    row_all = np.where(delayed, row_all, -1)
+    linear = edges.kind == 0
+    direct = np.nonzero(~delayed)[0]
+    dlin = np.nonzero(delayed & linear)[0]
+    dlin = dlin[np.lexsort((row_all[dlin], edges.dst[dlin]))]    # by target, then buffer row
+    dother = np.nonzero(delayed & ~linear)[0]
+    order = np.concatenate([direct, dlin, dother]).astype(np.int64)
+    n_direct, d1 = len(direct), len(direct) + len(dlin)
+    row = row_all[order]
     max_lag = int(ilag.max()) if delayed.any() else 0
     return DelayPlan(
         src=edges.src[order].astype(np.int64), dst=edges.dst[order].astype(np.int64),
         weight=edges.weight[order].astype(float), kind=edges.kind[order].astype(np.int64),
         ref=edges.ref[order].astype(np.int64), row=row, lag=lag[order].astype(float),
-        ilag=ilag[order].astype(np.int64), n_direct=n_direct, integer_lags=integer_lags,
-        buf_src=buf_src.astype(np.int64), length=max_lag + 2)
+        ilag=ilag[order].astype(np.int64), n_direct=n_direct, d1=d1, integer_lags=integer_lags,
+        buf_src=buf_src.astype(np.int64), length=1 << int(max_lag + 1).bit_length())
 
 
 def constant_history(plan, y0, need_derivative):

@@ -2,7 +2,8 @@
 
 This file is a template, not imported as a module: the code below the marker
 is copied into the generated source after the model's own kernels, and calls
-the model functions ``outputs``, ``outputs_dot`` and ``derivs`` defined there.
+the model functions ``outputs``, ``outputs_dot`` and ``derivs`` and the
+``kernel`` decorator defined there.
 Keeping everything in one file lets Numba cache it and lets the user read,
 in ``model.source``, exactly what ran.
 
@@ -28,12 +29,12 @@ Conventions (see :mod:`tcmcompose.integrate.simulate`):
 EULER, HEUN, RK4, EULER_MARUYAMA, STOCHASTIC_HEUN = 0, 1, 2, 3, 4
 
 
-@njit(cache=True)
+@kernel
 def seed_rng(seed):
     np.random.seed(seed)
 
 
-@njit(cache=True)
+@kernel
 def add_inputs(u, n, c, stim_n0, stim_dst, stim_vals, ou_dst, ou_state):
     """Add stimuli (interpolated at t_n + c dt) and OU input processes to u."""
     j = n - stim_n0
@@ -46,7 +47,7 @@ def add_inputs(u, n, c, stim_n0, stim_dst, stim_vals, ou_dst, ou_state):
         u[ou_dst[k]] += ou_state[k]
 
 
-@njit(cache=True)
+@kernel
 def delayed_output(hist, hist_dot, row, s, dt, L, interp):
     """Output of buffer row ``row`` at fractional step position s (may be < 0)."""
     j = math.floor(s)
@@ -66,25 +67,52 @@ def delayed_output(hist, hist_dot, row, s, dt, L, interp):
     return y0 + theta * (y1 - y0)
 
 
-@njit(cache=True)
-def couple(y, hist, hist_dot, n, c, dt, on_grid, interp, L,
-           e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, u_base, u):
-    """u = u_base + sum over edges of w * h(source output, target's own output).
+@kernel
+def delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, half,
+                 e_row, e_lag, e_ilag, e_dst, e_w, d0, d1, U):
+    """One pass over the delayed linear edges [d0, d1) (sorted by target).
 
-    Edges [0, n_direct) have no delay; the rest read the history buffer.
-    ``on_grid``: every delayed read falls on a stored step (integer lags and
-    c in {0, 1}), so no interpolation is needed.
+    Their contributions depend on the history only, never on the current
+    stage, so they are summed once per step: ``half=False`` fills U[0]
+    (stage offset c = 0) and U[2] (c = 1); ``half=True`` fills U[1]
+    (c = 1/2, RK4's midpoint stages, after the step's derivative is stored).
     """
-    for k in range(u.shape[0]):
-        u[k] = u_base[k]
-    ic = int(c)
-    for e in range(e_src.shape[0]):
-        if e < n_direct:
-            a = y[e_src[e]]
-        elif on_grid:
-            a = hist[(n + ic - e_ilag[e]) % L, e_row[e]]
+    L = mask + 1
+    e = d0
+    while e < d1:
+        dst = e_dst[e]
+        a0 = 0.0
+        a1 = 0.0
+        while e < d1 and e_dst[e] == dst:
+            r = e_row[e]
+            w = e_w[e]
+            if half:
+                a0 += w * delayed_output(hist, hist_dot, r, n + 0.5 - e_lag[e], dt, L, interp)
+            elif integer_lags:
+                j = n - e_ilag[e]
+                a0 += w * hist[j & mask, r]
+                a1 += w * hist[(j + 1) & mask, r]
+            else:
+                a0 += w * delayed_output(hist, hist_dot, r, n - e_lag[e], dt, L, interp)
+                a1 += w * delayed_output(hist, hist_dot, r, n + 1.0 - e_lag[e], dt, L, interp)
+            e += 1
+        if half:
+            U[1, dst] = a0
         else:
-            a = delayed_output(hist, hist_dot, e_row[e], n + c - e_lag[e], dt, L, interp)
+            U[0, dst] = a0
+            U[2, dst] = a1
+
+
+@kernel
+def stage_inputs(y, hist, hist_dot, n, c, dt, mask, interp, U, e_src, e_row, e_lag, e_dst, e_w,
+                 e_kind, e_ref, n_direct, d1, u_base, u):
+    """Inputs at stage offset c: base + delayed linear sums (precomputed) +
+    undelayed edges (current stage outputs) + delayed diffusive/Kuramoto edges."""
+    ci = 0 if c == 0.0 else (2 if c == 1.0 else 1)
+    for k in range(u.shape[0]):
+        u[k] = u_base[k] + U[ci, k]
+    for e in range(n_direct):
+        a = y[e_src[e]]
         kind = e_kind[e]
         if kind == 0:
             u[e_dst[e]] += e_w[e] * a
@@ -92,9 +120,15 @@ def couple(y, hist, hist_dot, n, c, dt, on_grid, interp, L,
             u[e_dst[e]] += e_w[e] * (a - y[e_ref[e]])
         else:
             u[e_dst[e]] += e_w[e] * math.sin(a - y[e_ref[e]])
+    for e in range(d1, e_src.shape[0]):
+        a = delayed_output(hist, hist_dot, e_row[e], n + c - e_lag[e], dt, mask + 1, interp)
+        if e_kind[e] == 1:
+            u[e_dst[e]] += e_w[e] * (a - y[e_ref[e]])
+        else:
+            u[e_dst[e]] += e_w[e] * math.sin(a - y[e_ref[e]])
 
 
-@njit(cache=True)
+@kernel
 def rhs_now(t, x, params, layout, e_src, e_dst, e_w, e_kind, e_ref, u_base, n_y, n_u):
     """Right-hand side with every edge read at the current state (no delays)."""
     y = np.zeros(n_y)
@@ -115,9 +149,9 @@ def rhs_now(t, x, params, layout, e_src, e_dst, e_w, e_kind, e_ref, u_base, n_y,
     return dx, y, u
 
 
-@njit(cache=True)
+@kernel
 def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
-              e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, integer_lags,
+              e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, d1, integer_lags,
               interp, buf_src, hist, hist_dot, u_base, n_y,
               rec_x, rec_y, rec_start, every, out,
               sigma, noise_idx, xi, stim_n0, stim_dst, stim_vals,
@@ -128,9 +162,10 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
     state stopped being finite (x then holds that state).
     """
     nx = x.shape[0]
-    L = hist.shape[0]
+    mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
     u = np.empty(u_base.shape[0])
+    U = np.zeros((3, u_base.shape[0]))
     k1 = np.empty(nx)
     k2 = np.empty(nx)
     k3 = np.empty(nx)
@@ -139,6 +174,9 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
     ydot = np.zeros(n_y)
     n_rx = rec_x.shape[0]
     sqdt = math.sqrt(dt)
+    # stage outputs are needed only by undelayed edges and by the target side
+    # of delayed diffusive/Kuramoto edges; delayed linear sums use the history
+    stage_y = n_direct > 0 or d1 < e_src.shape[0]
     dw = np.zeros(noise_idx.shape[0])
     for n in range(n_start, n_stop + 1):
         t = n * dt
@@ -151,11 +189,13 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
                 out[row, n_rx + k] = y[rec_y[k]]
         if n == n_stop:
             break
-        slot = n % L
+        slot = n & mask
         for r in range(buf_src.shape[0]):
             hist[slot, r] = y[buf_src[r]]
-        couple(y, hist, hist_dot, n, 0.0, dt, integer_lags, interp, L, e_src, e_row, e_lag, e_ilag,
-               e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False,
+                     e_row, e_lag, e_ilag, e_dst, e_w, n_direct, d1, U)
+        stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag, e_dst, e_w,
+                     e_kind, e_ref, n_direct, d1, u_base, u)
         add_inputs(u, n, 0.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
         derivs(t, x, params, u, k1, layout)
         if method >= EULER_MARUYAMA:
@@ -172,9 +212,10 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
             for k in range(noise_idx.shape[0]):
                 xs[noise_idx[k]] += dw[k]
             if not per_step:
-                outputs(t + dt, xs, params, y, layout)
-                couple(y, hist, hist_dot, n, 1.0, dt, integer_lags, interp, L, e_src, e_row,
-                       e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+                if stage_y:
+                    outputs(t + dt, xs, params, y, layout)
+                stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag, e_dst, e_w,
+                             e_kind, e_ref, n_direct, d1, u_base, u)
                 add_inputs(u, n, 1.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             derivs(t + dt, xs, params, u, k2, layout)
             for k in range(nx):
@@ -184,28 +225,33 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
                 outputs_dot(t, x, params, k1, ydot, layout)
                 for r in range(buf_src.shape[0]):
                     hist_dot[slot, r] = ydot[buf_src[r]]
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, True,
+                             e_row, e_lag, e_ilag, e_dst, e_w, n_direct, d1, U)
             for k in range(nx):
                 xs[k] = x[k] + 0.5 * dt * k1[k]
             if not per_step:
-                outputs(t + 0.5 * dt, xs, params, y, layout)
-                couple(y, hist, hist_dot, n, 0.5, dt, False, interp, L, e_src, e_row, e_lag,
-                       e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+                if stage_y:
+                    outputs(t + 0.5 * dt, xs, params, y, layout)
+                stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag, e_dst, e_w,
+                             e_kind, e_ref, n_direct, d1, u_base, u)
                 add_inputs(u, n, 0.5, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             derivs(t + 0.5 * dt, xs, params, u, k2, layout)
             for k in range(nx):
                 xs[k] = x[k] + 0.5 * dt * k2[k]
             if not per_step:
-                outputs(t + 0.5 * dt, xs, params, y, layout)
-                couple(y, hist, hist_dot, n, 0.5, dt, False, interp, L, e_src, e_row, e_lag,
-                       e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+                if stage_y:
+                    outputs(t + 0.5 * dt, xs, params, y, layout)
+                stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag, e_dst, e_w,
+                             e_kind, e_ref, n_direct, d1, u_base, u)
                 add_inputs(u, n, 0.5, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             derivs(t + 0.5 * dt, xs, params, u, k3, layout)
             for k in range(nx):
                 xs[k] = x[k] + dt * k3[k]
             if not per_step:
-                outputs(t + dt, xs, params, y, layout)
-                couple(y, hist, hist_dot, n, 1.0, dt, integer_lags, interp, L, e_src, e_row,
-                       e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, u_base, u)
+                if stage_y:
+                    outputs(t + dt, xs, params, y, layout)
+                stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag, e_dst, e_w,
+                             e_kind, e_ref, n_direct, d1, u_base, u)
                 add_inputs(u, n, 1.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             derivs(t + dt, xs, params, u, k4, layout)
             for k in range(nx):
@@ -215,10 +261,11 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
         for k in range(ou_dst.shape[0]):
             ou_state[k] = (ou_mean[k] + (ou_state[k] - ou_mean[k]) * ou_decay[k]
                            + ou_scale[k] * np.random.standard_normal())
-        total = 0.0
-        for k in range(nx):
-            total += x[k]
-        if not math.isfinite(total):
+        n_bad = 0                      # v - v is NaN for inf and NaN: an integer
+        for k in range(nx):            # reduction the compiler can vectorise
+            v = x[k]
+            n_bad += (v - v) != 0.0
+        if n_bad:
             return n + 1
     return -1
 

@@ -67,7 +67,7 @@ def compile_kernels(model):
     none = np.zeros(0, dtype=np.int64)
     model._mod.integrate(0, False, x, np.ascontiguousarray(model._low.p0), model._layout, 0, 0, 0, 1.0,
                          plan.src, plan.row, plan.lag, plan.ilag, plan.dst, plan.weight, plan.kind, plan.ref,
-                         plan.n_direct, plan.integer_lags, 0, plan.buf_src, hist, hist_dot, model.u_base,
+                         plan.n_direct, plan.d1, plan.integer_lags, 0, plan.buf_src, hist, hist_dot, model.u_base,
                          model._low.n_y, none, none, 1, 1, np.empty((0, 0)),
                          np.zeros(len(x)), none, np.zeros((0, 0)), 0, none, np.zeros((1, 0)), none, np.zeros(0),
                          np.zeros(0),
@@ -205,7 +205,7 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
             xi = noise_path[n:stop] if noise_path is not None else np.zeros((0, 0))
             status = mod.integrate(METHODS[method], per_step, x, params, model._layout, n, stop, n_total, dt,
                                    plan.src, plan.row, plan.lag, plan.ilag, plan.dst, plan.weight, plan.kind,
-                                   plan.ref, plan.n_direct, plan.integer_lags, interp, plan.buf_src, hist,
+                                   plan.ref, plan.n_direct, plan.d1, plan.integer_lags, interp, plan.buf_src, hist,
                                    hist_dot, model.u_base, low.n_y, rec_x, rec_y, rec_start, every, out,
                                    sigma, noisy, xi, n, stim_dst, stim_vals, inputs.ou_dst, inputs.ou_mean,
                                    ou_decay, ou_scale, ou_state)
