@@ -14,6 +14,7 @@ from .nodes import Connection, Node  # noqa: E402
 from .networks import Coupling, Network  # noqa: E402
 from .model import CompiledModel, build  # noqa: E402
 from .result import Result  # noqa: E402
+from .analysis.fixed_point import FixedPoint, fixed_point  # noqa: E402
 
 __all__ = ["Mass", "Node", "Connection", "Network", "Coupling", "build", "CompiledModel", "Result",
-           "ModelError", "SimulationError", "__version__"]
+           "ModelError", "SimulationError", "fixed_point", "FixedPoint", "__version__"]
