@@ -15,6 +15,9 @@ from .networks import Coupling, Network  # noqa: E402
 from .model import CompiledModel, build  # noqa: E402
 from .result import Result  # noqa: E402
 from .analysis.fixed_point import FixedPoint, fixed_point  # noqa: E402
+from .analysis.linearise import Linearisation, linearise  # noqa: E402
+from .analysis.transfer import predict_csd, transfer_function  # noqa: E402
 
 __all__ = ["Mass", "Node", "Connection", "Network", "Coupling", "build", "CompiledModel", "Result",
-           "ModelError", "SimulationError", "fixed_point", "FixedPoint", "__version__"]
+           "ModelError", "SimulationError", "fixed_point", "FixedPoint", "linearise", "Linearisation", "transfer_function",
+           "predict_csd", "__version__"]

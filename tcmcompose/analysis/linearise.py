@@ -1,0 +1,87 @@
+r"""Linearisation of a built model around a state, with delays kept exact.
+
+The analytic Jacobian comes in pieces (DESIGN.md, "Analyse"): local blocks
+:math:`D = \partial f/\partial x` with inputs held fixed, input
+sensitivities :math:`B = \partial f/\partial u`, output sensitivities
+:math:`C = \partial y/\partial x`, and the coupling gains
+:math:`g_e = \partial u_{dst}/\partial y_{src}` of every edge with its delay
+:math:`d_e`. At complex frequency s,
+
+.. math::  J(s) = D + B\,K(s)\,C, \qquad K(s)_{ij} = \sum_{e: i \leftarrow j} g_e e^{-s d_e},
+
+so :math:`\det(sI - J(s)) = 0` is the characteristic equation of the
+delayed linear system and :math:`(sI - J(s))^{-1}` its resolvent.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sps
+
+from .fixed_point import fixed_point
+
+
+@dataclass
+class Linearisation:
+    """Pieces of the linearised model at ``x`` (see the module docstring)."""
+    x: np.ndarray
+    D: sps.csr_matrix
+    B: sps.csr_matrix
+    C: sps.csr_matrix
+    edge_src: np.ndarray
+    edge_dst: np.ndarray
+    edge_gain: np.ndarray
+    edge_delay: np.ndarray     # ms
+    state_index: pd.MultiIndex
+    input_index: pd.MultiIndex
+    output_index: pd.MultiIndex
+
+    @property
+    def n(self):
+        return self.D.shape[0]
+
+    def K(self, s):
+        """Coupling matrix (n_u x n_y) at complex frequency s (1/ms)."""
+        data = self.edge_gain * np.exp(-s * self.edge_delay)
+        return sps.csr_matrix((data, (self.edge_dst, self.edge_src)), shape=(self.B.shape[1], self.C.shape[0]))
+
+    def jacobian(self, s=0.0):
+        """J(s) = D + B K(s) C; at s = 0 the Jacobian of the undelayed system."""
+        return (self.D + self.B @ self.K(s) @ self.C).tocsr()
+
+    def delay_groups(self, resolution=1e-9):
+        """(A0, [(A_k, tau_k), ...]) with J(s) = A0 + sum_k A_k exp(-s tau_k);
+        delays closer than ``resolution`` ms are merged."""
+        taus = np.round(self.edge_delay / resolution) * resolution
+        groups, A0 = [], self.D.copy().astype(float)
+        shape = (self.B.shape[1], self.C.shape[0])
+        for tau in np.unique(taus):
+            sel = taus == tau
+            K = sps.csr_matrix((self.edge_gain[sel], (self.edge_dst[sel], self.edge_src[sel])), shape=shape)
+            A = (self.B @ K @ self.C).tocsr()
+            if tau == 0:
+                A0 = A0 + A
+            else:
+                groups.append((A, float(tau)))
+        return A0.tocsr(), groups
+
+    def eigenvalues(self):
+        """Eigenvalues of the undelayed Jacobian J(0), rightmost first (1/ms)."""
+        ev = np.linalg.eigvals(self.jacobian(0.0).toarray())
+        return ev[np.argsort(-ev.real)]
+
+    def characteristic_roots(self, n_roots=10, n_cheb=None):
+        """Rightmost roots of det(sI - J(s)) = 0 (see :mod:`.characteristic`)."""
+        from .characteristic import characteristic_roots
+        A0, groups = self.delay_groups()
+        return characteristic_roots(A0.toarray(), [(A.toarray(), t) for A, t in groups], n_roots, n_cheb)
+
+
+def linearise(model, x=None):
+    """Linearise ``model`` at ``x`` (default: its fixed point from :func:`fixed_point`)."""
+    if x is None:
+        x = fixed_point(model).x
+    x = model._state(x, "x")
+    p = model.jacobian_pieces(x)
+    return Linearisation(x, p["D"], p["B"], p["C"], p["edge_src"], p["edge_dst"], p["edge_gain"],
+                         p["edge_delay"], model.state_index, model.input_index, model.output_index)
