@@ -49,6 +49,30 @@ class Linearisation:
         """J(s) = D + B K(s) C; at s = 0 the Jacobian of the undelayed system."""
         return (self.D + self.B @ self.K(s) @ self.C).tocsr()
 
+    def delayed_entries(self):
+        """Entries of J(s) that carry a delay: J(s) = J0 + sum_k coef_k e^{-s delay_k}
+        at (row_k, col_k), where J0 = D plus the zero-delay edges (sparse)."""
+        cache = self.__dict__.get("_entries")
+        if cache is not None:
+            return cache
+        Bc, Cr = self.B.tocsc(), self.C.tocsr()
+        rows, cols, coef, delay = [], [], [], []
+        zero = self.edge_delay == 0
+        for e in np.nonzero(~zero)[0]:
+            b = Bc[:, self.edge_dst[e]]
+            c = Cr[self.edge_src[e]]
+            r, cc = np.meshgrid(b.indices, c.indices, indexing="ij")
+            rows.append(r.ravel())
+            cols.append(cc.ravel())
+            coef.append((np.outer(b.data, c.data) * self.edge_gain[e]).ravel())
+            delay.append(np.full(r.size, self.edge_delay[e]))
+        K0 = sps.csr_matrix((self.edge_gain[zero], (self.edge_dst[zero], self.edge_src[zero])),
+                            shape=(self.B.shape[1], self.C.shape[0]))
+        J0 = (self.D + self.B @ K0 @ self.C).tocsr()
+        cat = lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt)  # noqa: E731
+        self._entries = (J0, cat(rows, np.int64), cat(cols, np.int64), cat(coef, float), cat(delay, float))
+        return self._entries
+
     def delay_groups(self, resolution=1e-9):
         """(A0, [(A_k, tau_k), ...]) with J(s) = A0 + sum_k A_k exp(-s tau_k);
         delays closer than ``resolution`` ms are merged."""

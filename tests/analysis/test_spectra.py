@@ -32,7 +32,7 @@ def test_delayed_edge_gives_exact_phase(leaky):
     model = tc.build(node)
     f = np.linspace(1, 100, 50)
     s = 2j * np.pi * f / 1000
-    for method in ("dense", "sparse"):
+    for method in ("dense", "sparse", "woodbury"):
         H = transfer_function(model, f, inputs="A.u", outputs="B.x", method=method).H[:, 0, 0]
         expected = 0.7 * np.exp(-s * 12.5) / ((s + 0.1) * (s + 0.25))
         np.testing.assert_allclose(H, expected, rtol=1e-12)
