@@ -173,6 +173,7 @@ class Lowered:
         ``weight`` and ``delay`` are editable numbers for constant links;
         links defined by an expression of node parameters (``weight_expr``,
         ``delay_expr``) are recomputed from ``model.params`` at every run.
+        Blank an expression (``""``) to freeze that value and edit it directly.
         """
         rows = []
         for k, node in enumerate(self.network.nodes):
@@ -194,7 +195,8 @@ class Lowered:
         src, dst = [], []
         weight = table["weight"].to_numpy(dtype=float, copy=True)
         delay = table["delay"].to_numpy(dtype=float, copy=True)
-        has_expr = (table["weight_expr"] != "") | (table["delay_expr"] != "")
+        w_expr, d_expr = table["weight_expr"] != "", table["delay_expr"] != ""
+        has_expr = w_expr | d_expr
         node_values = {}
         if has_expr.any():
             sel = params.index.get_level_values("mass") == "node"
@@ -208,8 +210,10 @@ class Lowered:
             if has_expr.iat[r]:
                 nd = self.network.nodes[k]
                 c = nd.connections[link]
-                weight[r] = nd.evaluate(c.weight, node_values[node])
-                delay[r] = nd.evaluate(c.delay, node_values[node])
+                if w_expr.iat[r]:
+                    weight[r] = nd.evaluate(c.weight, node_values[node])
+                if d_expr.iat[r]:
+                    delay[r] = nd.evaluate(c.delay, node_values[node])
         if has_expr.any():
             table["weight"] = weight
             table["delay"] = delay

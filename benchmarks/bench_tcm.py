@@ -1,0 +1,122 @@
+"""TCM benchmarks (issue 3).
+
+    python benchmarks/bench_tcm.py [--repeats 5]
+
+1. One column (smooth firing, elementwise block, theta = 0, intrinsic delays
+   set to 0 to match the twin), Heun at dt = 0.05 ms for 1 s: tcmcompose vs the
+   hand-written Numba twin (benchmarks/handwritten_tcm_column.py), alternately
+   in this process; medians, ratio, and the largest state difference.
+2. A 90-source TCM network (sparse random forward/backward adjacency,
+   extrinsic delays 5-20 ms, intrinsic delays on): node·steps/s at dt = 0.05 ms.
+3. Cold (empty cache, new process) and warm build times for both.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+BUILD = """
+import sys, time
+import numpy as np
+import tcmcompose as tc
+from tcmcompose.nodes.tcm_column import TCMColumn
+from tcmcompose.networks.tcm_network import tcm_network
+n = int(sys.argv[1])
+if n == 1:
+    obj = TCMColumn()
+else:
+    rng = np.random.default_rng(0)
+    F = rng.random((n, n)) < 0.05
+    B = F.T.copy()
+    np.fill_diagonal(F, 0); np.fill_diagonal(B, 0)
+    obj = tcm_network(n, forward=F, backward=B, delays=rng.uniform(5, 20, (n, n)))
+t0 = time.perf_counter()
+model = tc.build(obj)
+print(time.perf_counter() - t0, int(model.build_info["generated"]))
+"""
+
+
+def network(n=90, seed=0):
+    from tcmcompose.networks.tcm_network import tcm_network
+    rng = np.random.default_rng(seed)
+    F = rng.random((n, n)) < 0.05
+    B = F.T.copy()
+    np.fill_diagonal(F, 0)
+    np.fill_diagonal(B, 0)
+    return tcm_network(n, forward=F, backward=B, delays=rng.uniform(5, 20, (n, n)))
+
+
+def bench_column(repeats):
+    import tcmcompose as tc
+    from handwritten_tcm_column import simulate_tcm_column_handwritten
+    from tcmcompose.masses.library.tcm import POPULATIONS
+    from tcmcompose.nodes.tcm_column import TCMColumn
+    model = tc.build(TCMColumn())
+    model.connections["delay_expr"] = ""
+    model.connections["delay"] = 0.0
+    idx = model.state_index
+    states = ["V", "g_ampa", "g_gabaa", "g_nmda", "g_gabab", "g_m", "g_h"]
+    x0 = np.zeros((8, 7))
+    x0[:, 0] = -60.0
+    flat = np.array([x0[POPULATIONS.index(m), states.index(s)] for _, m, s in idx])
+    dt, n_steps = 0.05, 20000
+    simulate_tcm_column_handwritten(x0.copy(), 10, dt)
+    model.simulate(1.0, dt, initial=flat, record=[])
+    tg, th = [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        res = model.simulate(n_steps * dt, dt, method="heun", initial=flat, record=[])
+        tg.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        xh = simulate_tcm_column_handwritten(x0.copy(), n_steps, dt)
+        th.append(time.perf_counter() - t0)
+    g, h = statistics.median(tg), statistics.median(th)
+    ours = np.zeros((8, 7))
+    for k, (_, m, s) in enumerate(idx):
+        ours[POPULATIONS.index(m), states.index(s)] = res.final_state[k]
+    print(f"TCM column ({model.n_states} states), {n_steps} Heun steps of {dt} ms:")
+    print(f"  tcmcompose   median {g * 1e3:.1f} ms ({n_steps / g:,.0f} column·steps/s)")
+    print(f"  hand-written median {h * 1e3:.1f} ms ({n_steps / h:,.0f} column·steps/s)")
+    print(f"  ratio = {g / h:.3f} (goal <= 1.10); max |state difference| = {np.abs(ours - xh).max():.2e}")
+
+
+def bench_network():
+    import tcmcompose as tc
+    model = tc.build(network())
+    dt, T = 0.05, 200.0
+    model.simulate(1.0, dt, record=[])
+    t0 = time.perf_counter()
+    model.simulate(T, dt, method="heun", record=["SP.V"], every=20)
+    wall = time.perf_counter() - t0
+    steps = int(T / dt)
+    e = model.edges()
+    print(f"TCM network: 90 sources, {model.n_states} states, {len(e.src)} edges "
+          f"({int((e.delay > 0).sum())} delayed): {T:g} ms in {wall:.2f} s = {90 * steps / wall:,.0f} source·steps/s")
+
+
+def bench_build():
+    print("Build (new process; s):   cold    warm")
+    for n in (1, 90):
+        with tempfile.TemporaryDirectory() as cache:
+            env = dict(os.environ, TCMCOMPOSE_CACHE=cache)
+            out = [subprocess.run([sys.executable, "-c", BUILD, str(n)], env=env, capture_output=True, text=True,
+                                  check=True).stdout.split() for _ in range(2)]
+            assert out[0][1] == "1" and out[1][1] == "0"
+            print(f"  {'column' if n == 1 else '90 sources':<22} {float(out[0][0]):6.2f}  {float(out[1][0]):6.2f}")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeats", type=int, default=5)
+    args = ap.parse_args()
+    bench_column(args.repeats)
+    bench_network()
+    bench_build()
