@@ -61,11 +61,13 @@ class CompiledModel:
     def _full_layout(self):
         rows = []
         do = bo = co = 0
-        for g, (dp, bp, cp) in zip(self._low.groups, self._mod.GROUP_PATTERNS):
-            rows.append([do, bo, co])
-            do, bo, co = do + len(dp) * g.n, bo + len(bp) * g.n, co + len(cp) * g.n
+        qo = self._low.n_p          # derived parameters follow the base parameters
+        for g, (dp, bp, cp), nq in zip(self._low.groups, self._mod.GROUP_PATTERNS, self._mod.N_DERIVED):
+            rows.append([do, bo, co, qo])
+            do, bo, co, qo = do + len(dp) * g.n, bo + len(bp) * g.n, co + len(cp) * g.n, qo + nq * g.n
         self._n_vals = (do, bo, co)
-        extra = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        self._n_params_ext = qo
+        extra = np.array(rows, dtype=np.int64).reshape(-1, 4)
         return np.ascontiguousarray(np.hstack([self._low.base_layout, extra]))
 
     @property
@@ -88,7 +90,8 @@ class CompiledModel:
 
     # ----------------------------------------------------------------- data
     def param_vector(self):
-        """Current parameter values as the flat array the kernels read."""
+        """Current parameter values as the flat array the kernels read (base
+        parameters, then the derived ones computed from them)."""
         table = self.params
         if table.index is self._params_index or table.index.equals(self._params_index):
             vals = table["value"].to_numpy(dtype=float)[self._kernel_pos]
@@ -99,7 +102,10 @@ class CompiledModel:
             node, mass, name = self._low.param_index[np.nonzero(bad)[0][0]]
             raise ModelError(f"parameter {name!r} of {node}.{mass} is {vals[bad][0]} (missing or non-finite); "
                              "set a finite value in model.params.")
-        return np.ascontiguousarray(vals)
+        ext = np.empty(self._n_params_ext)
+        ext[:len(vals)] = vals
+        self._mod.derive(ext, self._layout)      # hoisted parameter expressions, once per call
+        return ext
 
     def set_param(self, name, value, nodes=None):
         """Set parameter ``"label.param"`` to a scalar or one value per selected instance.

@@ -65,7 +65,7 @@ def compile_kernels(model):
     hist, hist_dot = constant_history(plan, np.zeros(model._low.n_y), True)
     x = model.x0.copy()
     none = np.zeros(0, dtype=np.int64)
-    model._mod.integrate(0, False, x, np.ascontiguousarray(model._low.p0), model._layout, 0, 0, 0, 1.0,
+    model._mod.integrate(0, False, x, model.param_vector(), model._layout, 0, 0, 0, 1.0,
                          plan.src, plan.row, plan.lag, plan.ilag, plan.dst, plan.weight, plan.kind, plan.ref,
                          plan.n_direct, plan.d1, plan.integer_lags, 0, plan.buf_src, hist, hist_dot, model.u_base,
                          model._low.n_y, none, none, 1, 1, np.empty((0, 0)),
