@@ -1,6 +1,7 @@
 """The TCM cortical column with its thalamus: eight populations and their receptor-specific links."""
 import numpy as np
 
+from ..errors import ModelError
 from ..masses.library.tcm import (CORTEX, INTRINSIC_DELAY, LFP_WEIGHTS, POPULATIONS, THALAMUS,
                                   tcm_population)
 from .node import Node
@@ -112,7 +113,7 @@ class TCMColumn(Node):
                         links.append((f"{src}.V", dst, f"v_{src}", 1.0, 0.0))
         for k, v in overrides.items():
             if k not in params:
-                raise ValueError(f"TCMColumn has no parameter {k!r}; e.g. {sorted(params)[:8]} ...")
+                raise ModelError(f"TCMColumn has no parameter {k!r}; e.g. {sorted(params)[:8]} ...")
             params[k] = float(v)
         super().__init__(name, masses, links, params=params, param_info=info)
         self.firing, self.nmda_block = firing, nmda_block

@@ -41,6 +41,7 @@ Variants (documented sources in the spec):
   block with a Piecewise on being the minimum (ties go to the first in
   SS..RC order, as MATLAB's column pivoting does).
 """
+from ...errors import ModelError
 from ..conductance import ConductanceMass, Receptor
 
 POPULATIONS = ["SS", "SP", "SI", "DP", "DI", "TP", "RT", "RC"]
@@ -66,7 +67,7 @@ def firing_expression(firing):
     if firing == "williams_cdf":
         z = "((V + 40)/sqrt(32*exp(S)))"
         return f"1/2 + 1/2*sign({z})*sqrt(1 - exp(-2/pi*{z}**2))"
-    raise ValueError(f"firing={firing!r}; choose one of {FIRING}")
+    raise ModelError(f"firing={firing!r}; choose one of {FIRING}")
 
 
 def block_expression(nmda_block, label):
@@ -80,7 +81,7 @@ def block_expression(nmda_block, label):
         # largest d <=> lowest V (d decreases with V); ties: the first population wins
         conds = [f"V < v_{q}" for q in POPULATIONS[:k]] + [f"V <= v_{q}" for q in POPULATIONS[k + 1:]]
         return f"Piecewise((1/{d}, And({', '.join(conds)})), (0, True))"
-    raise ValueError(f"nmda_block={nmda_block!r}; choose one of {NMDA_BLOCK}")
+    raise ModelError(f"nmda_block={nmda_block!r}; choose one of {NMDA_BLOCK}")
 
 
 def tcm_receptors(label, nmda_block="elementwise", with_m=True, with_h=None, with_nmda=True):
@@ -119,7 +120,7 @@ def tcm_population(label, firing="smooth", nmda_block="elementwise", extra_recep
     lacks the ``nmda`` port, so NMDA links onto it must be dropped).
     """
     if label not in POPULATIONS:
-        raise ValueError(f"label {label!r}; TCM populations are {POPULATIONS}")
+        raise ModelError(f"label {label!r}; TCM populations are {POPULATIONS}")
     receptors = tcm_receptors(label, nmda_block, with_h=with_h, with_nmda=with_nmda) + list(extra_receptors)
     ports = [f"v_{q}" for q in POPULATIONS if q != label] if nmda_block == "atcm_matlab" else []
     # populations with the same blocks share one name (and so one compiled group:
