@@ -1,5 +1,6 @@
 """The simulation driver: checks, delay plan, chunked calls of the compiled loop."""
 import math
+import warnings
 
 import numpy as np
 
@@ -109,7 +110,9 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         "nearest" rounds each delay to a whole number of steps; "linear"
         keeps fractional delays and interpolates the stored history.
     progress : bool
-        Show a tqdm progress bar (runs in chunks; Ctrl-C stops between chunks).
+        Show a tqdm progress bar (runs in chunks). Ctrl-C (KeyboardInterrupt)
+        during a chunked run keeps the chunks already done: the result holds
+        the samples recorded so far, with ``res.info["interrupted"]`` True.
     stimuli : dict or list of (target, stimulus) pairs
         Target -> stimulus. Targets: ``"mass.port"`` (every node having it),
         ``"node.mass.port"``, or ``("mass.port", nodes)`` with node labels,
@@ -197,7 +200,7 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         except ImportError:  # pragma: no cover - optional extra
             bar = None
     mod = model._mod
-    n = 0
+    n, interrupted = 0, False
     try:
         while n < n_total:
             stop = min(n + chunk, n_total)
@@ -218,6 +221,15 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
             if bar is not None:
                 bar.update(stop - n)
             n = stop
+    except KeyboardInterrupt:
+        # keep what was integrated: the chunks before the interruption are complete
+        if n == 0:
+            raise
+        interrupted = True
+        n_rec = max(0, (n - rec_start) // every + 1) if n >= rec_start else 0
+        out = out[:n_rec]
+        warnings.warn(f"simulation interrupted at t = {n * dt:g} ms; returning the {n_rec} samples recorded "
+                      "so far (res.info['interrupted'] is True).", stacklevel=3)
     finally:
         if bar is not None:
             bar.close()
@@ -234,5 +246,5 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         nodes[name] = list(node_labels)
     info = {"method": method, "dt": dt, "steps": n_total, "coupling_mode": coupling_mode,
             "delay_interpolation": delay_interpolation, "buffer_rows": len(plan.buf_src),
-            "buffer_length": plan.length, "seed": seed}
+            "buffer_length": plan.length, "seed": seed, "interrupted": interrupted}
     return Result(t, data, nodes, x, model.state_index, info)
