@@ -36,6 +36,26 @@ def test_same_seed_same_result_and_different_seeds_differ(ou_model):
     assert np.array_equal(a, d)
 
 
+def test_batch_runs_get_independent_reproducible_streams(ou_model):
+    runs = ou_model.simulate_batch(8, 2000.0, 0.1, method="euler_maruyama", seed=3, every=10, transient=100.0)
+    again = ou_model.simulate_batch(8, 2000.0, 0.1, method="euler_maruyama", seed=3, every=10, transient=100.0)
+    assert all(np.array_equal(a["ou.x"], b["ou.x"]) for a, b in zip(runs, again))
+    assert len({r.info["seed"] for r in runs}) == 8
+    # run k is exactly a single run with its reported seed
+    single = ou_model.simulate(2000.0, 0.1, method="euler_maruyama", seed=runs[5].info["seed"], every=10,
+                               transient=100.0)
+    assert np.array_equal(single["ou.x"], runs[5]["ou.x"])
+    # independent streams: cross-correlations between runs ~ N(0, 1/n_eff), n_eff ~ 1900/(2 tau) = 190
+    x = np.array([r["ou.x"][:, 0] for r in runs])
+    c = np.corrcoef(x)[np.triu_indices(8, 1)]
+    assert np.max(np.abs(c)) < 0.3 and abs(np.mean(c)) < 0.08
+    # parameter edits per run, restored afterwards
+    quiet, loud = ou_model.simulate_batch([{"ou.sigma": 0.1}, {"ou.sigma": 1.0}], 2000.0, 0.1,
+                                          method="euler_maruyama", seed=4, transient=100.0)
+    assert loud["ou.x"].std() / quiet["ou.x"].std() == pytest.approx(10.0, rel=0.3)
+    assert ou_model.params.loc[("ou", "ou", "sigma"), "value"] == 0.4
+
+
 def test_noise_off_gives_the_deterministic_result(ou_model):
     det = ou_model.simulate(50.0, 0.1, method="heun", noise=False, initial=[1.0])["ou.x"]
     sto = ou_model.simulate(50.0, 0.1, method="stochastic_heun", noise=False, initial=[1.0])["ou.x"]
