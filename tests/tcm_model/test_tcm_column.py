@@ -81,7 +81,14 @@ def random_state(rng):
     return x
 
 
-@pytest.mark.parametrize("firing,block", list(itertools.product(ref.FIRING_OPTIONS, ref.NMDA_BLOCK_OPTIONS)))
+# every firing option and every NMDA block appear once in the default suite; the other
+# combinations (each a separate ~12-30 s compile) run with `pytest -m slow`
+_DEFAULT_COMBOS = {("smooth", "elementwise"), ("atcm_hard", "atcm_matlab"), ("williams_cdf", "spm")}
+_COMBOS = [pytest.param(f, b, marks=() if (f, b) in _DEFAULT_COMBOS else pytest.mark.slow)
+           for f, b in itertools.product(ref.FIRING_OPTIONS, ref.NMDA_BLOCK_OPTIONS)]
+
+
+@pytest.mark.parametrize("firing,block", _COMBOS)
 def test_column_equals_numpy_transcription(firing, block):
     model = column_model(firing, block)
     rng = np.random.default_rng(hash((firing, block)) % 2 ** 32)
