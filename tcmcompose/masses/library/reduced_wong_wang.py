@@ -26,6 +26,11 @@ class ReducedWongWangExcInh(Mass):
     lamda = 0. Initial S_e = 0.17, S_i = 0.05 (near the spontaneous state).
     ``lambda`` is a Python keyword: TVB's ``lamda`` spelling is kept.
 
+    Noise: additive, :math:`dS = f\,dt + \sigma\, dW` on both states with
+    ``sigma`` (per sqrt(ms); default 0, i.e. deterministic; Deco et al. 2014
+    drive their networks with noise of this form); integrate with
+    ``method="stochastic_heun"`` once ``sigma > 0``.
+
     Coupling: port ``c`` is TVB's coupling term, the (delayed, weighted) sum
     of the other nodes' ``S_e`` (output ``S_e``); it enters as
     :math:`G J_N c` (and :math:`\lambda G J_N c` on the inhibitory side),
@@ -56,8 +61,9 @@ class ReducedWongWangExcInh(Mass):
     params = {"a_e": 310.0, "b_e": 125.0, "d_e": 0.16, "gamma_e": 0.641e-3, "tau_e": 100.0,
               "w_p": 1.4, "J_N": 0.15, "W_e": 1.0,
               "a_i": 615.0, "b_i": 177.0, "d_i": 0.087, "gamma_i": 1e-3, "tau_i": 10.0,
-              "J_i": 1.0, "W_i": 0.7, "I_o": 0.382, "I_ext": 0.0, "G": 2.0, "lamda": 0.0}
+              "J_i": 1.0, "W_i": 0.7, "I_o": 0.382, "I_ext": 0.0, "G": 2.0, "lamda": 0.0, "sigma": 0.0}
     inputs = ["c"]
+    noise = {"S_e": "sigma", "S_i": "sigma"}
     outputs = {"S_e": "S_e", "S_i": "S_i"}
 
     def define(self):
