@@ -1,10 +1,19 @@
 """The library of ready-made masses (see ``tc.list_models()`` for the catalogue)."""
 from .coombes_byrne import CoombesByrne
+from .fitzhugh_nagumo import FitzHughNagumo
+from .generic_2d import Generic2dOscillator
+from .hopf import Hopf
 from .jansen_rit import JansenRit
+from .kuramoto import Kuramoto
+from .linear_node import LinearNode
+from .lorenz import Lorenz
 from .montbrio import MontbrioPazoRoxin
 from .reduced_wong_wang import ReducedWongWangExcInh
+from .threshold_linear import ThresholdLinear
+from .van_der_pol import VanDerPol
 from .wilson_cowan import WilsonCowanExc, WilsonCowanInh
 from .wong_wang import WongWang
 
-__all__ = ["CoombesByrne", "JansenRit", "MontbrioPazoRoxin", "ReducedWongWangExcInh", "WilsonCowanExc",
-           "WilsonCowanInh", "WongWang"]
+__all__ = ["CoombesByrne", "FitzHughNagumo", "Generic2dOscillator", "Hopf", "JansenRit", "Kuramoto", "LinearNode",
+           "Lorenz", "MontbrioPazoRoxin", "ReducedWongWangExcInh", "ThresholdLinear", "VanDerPol",
+           "WilsonCowanExc", "WilsonCowanInh", "WongWang"]
