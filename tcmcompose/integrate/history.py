@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..codegen.lower import Edges
 from ..errors import ModelError
 
 
@@ -24,6 +25,29 @@ class DelayPlan:
     length: int           # slots in the ring buffer (a power of two >= max lag + 2)
 
 
+def split_diffusive(edges):
+    """Write each diffusive edge w (a(t - d) - b(t)) as the linear delayed edge
+    w a(t - d) plus the undelayed linear edge -w b(t): the same sum, but the
+    delayed part joins the once-per-step pass over linear edges."""
+    diff = edges.kind == 1
+    if not diff.any():
+        return edges
+    keep = ~diff
+    nd = int(diff.sum())
+    # the -w b(t) parts of one target port share b: one edge per (b, port) with the summed weight
+    pairs, inverse = np.unique(np.stack([edges.ref[diff], edges.dst[diff]]), axis=1, return_inverse=True)
+    self_w = np.zeros(pairs.shape[1])
+    np.add.at(self_w, inverse.ravel(), -edges.weight[diff])
+    k = pairs.shape[1]
+    parts = [Edges(edges.src[keep], edges.dst[keep], edges.weight[keep], edges.delay[keep], edges.kind[keep],
+                   edges.ref[keep]),
+             Edges(edges.src[diff], edges.dst[diff], edges.weight[diff], edges.delay[diff],
+                   np.zeros(nd, dtype=edges.kind.dtype), np.full(nd, -1, dtype=edges.ref.dtype)),
+             Edges(pairs[0], pairs[1], self_w, np.zeros(k), np.zeros(k, dtype=edges.kind.dtype),
+                   np.full(k, -1, dtype=edges.ref.dtype))]
+    return Edges.concat(parts)
+
+
 def plan_delays(edges, dt, interpolation="nearest"):
     """Turn per-edge delays (ms) into lags at step ``dt``.
 
@@ -34,6 +58,7 @@ def plan_delays(edges, dt, interpolation="nearest"):
     delayed edge are stored, in a ring of max lag + 2 slots rounded up to a
     power of two (so a slot index is a bit mask, not a division).
     """
+    edges = split_diffusive(edges)
     lag = edges.delay / dt
     if interpolation == "nearest":
         ilag = np.rint(lag).astype(np.int64)

@@ -104,8 +104,8 @@ def delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, half,
 
 
 @kernel
-def stage_inputs(y, hist, hist_dot, n, c, dt, mask, interp, U, e_src, e_row, e_lag, e_dst, e_w,
-                 e_kind, e_ref, n_direct, d1, u_base, u):
+def stage_inputs(y, hist, hist_dot, n, c, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag, integer_lags, e_dst,
+                 e_w, e_kind, e_ref, n_direct, d1, u_base, u):
     """Inputs at stage offset c: base + delayed linear sums (precomputed) +
     undelayed edges (current stage outputs) + delayed diffusive/Kuramoto edges."""
     ci = 0 if c == 0.0 else (2 if c == 1.0 else 1)
@@ -120,8 +120,12 @@ def stage_inputs(y, hist, hist_dot, n, c, dt, mask, interp, U, e_src, e_row, e_l
             u[e_dst[e]] += e_w[e] * (a - y[e_ref[e]])
         else:
             u[e_dst[e]] += e_w[e] * math.sin(a - y[e_ref[e]])
+    whole = integer_lags and (c == 0.0 or c == 1.0)
     for e in range(d1, e_src.shape[0]):
-        a = delayed_output(hist, hist_dot, e_row[e], n + c - e_lag[e], dt, mask + 1, interp)
+        if whole:     # the stage sits on a stored step: no interpolation
+            a = hist[(n + int(c) - e_ilag[e]) & mask, e_row[e]]
+        else:
+            a = delayed_output(hist, hist_dot, e_row[e], n + c - e_lag[e], dt, mask + 1, interp)
         if e_kind[e] == 1:
             u[e_dst[e]] += e_w[e] * (a - y[e_ref[e]])
         else:
@@ -194,8 +198,8 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
             hist[slot, r] = y[buf_src[r]]
         delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False,
                      e_row, e_lag, e_ilag, e_dst, e_w, n_direct, d1, U)
-        stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag, e_dst, e_w,
-                     e_kind, e_ref, n_direct, d1, u_base, u)
+        stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                     integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
         add_inputs(u, n, 0.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
         derivs(t, x, params, u, k1, layout)
         if method >= EULER_MARUYAMA:
@@ -214,8 +218,8 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
             if not per_step:
                 if stage_y:
                     outputs(t + dt, xs, params, y, layout)
-                stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag, e_dst, e_w,
-                             e_kind, e_ref, n_direct, d1, u_base, u)
+                stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                             integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
                 add_inputs(u, n, 1.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             derivs(t + dt, xs, params, u, k2, layout)
             for k in range(nx):
@@ -232,8 +236,8 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
             if not per_step:
                 if stage_y:
                     outputs(t + 0.5 * dt, xs, params, y, layout)
-                stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag, e_dst, e_w,
-                             e_kind, e_ref, n_direct, d1, u_base, u)
+                stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                             integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
                 add_inputs(u, n, 0.5, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             derivs(t + 0.5 * dt, xs, params, u, k2, layout)
             for k in range(nx):
@@ -241,8 +245,8 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
             if not per_step:
                 if stage_y:
                     outputs(t + 0.5 * dt, xs, params, y, layout)
-                stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag, e_dst, e_w,
-                             e_kind, e_ref, n_direct, d1, u_base, u)
+                stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                             integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
                 add_inputs(u, n, 0.5, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             derivs(t + 0.5 * dt, xs, params, u, k3, layout)
             for k in range(nx):
@@ -250,8 +254,8 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
             if not per_step:
                 if stage_y:
                     outputs(t + dt, xs, params, y, layout)
-                stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag, e_dst, e_w,
-                             e_kind, e_ref, n_direct, d1, u_base, u)
+                stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                             integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
                 add_inputs(u, n, 1.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             derivs(t + dt, xs, params, u, k4, layout)
             for k in range(nx):
