@@ -12,7 +12,7 @@ from .errors import ModelError, SimulationError  # noqa: E402
 from .masses import Mass  # noqa: E402
 from .nodes import Connection, Node, TCMColumn  # noqa: E402
 from .networks import Coupling, Network, tcm_network  # noqa: E402
-from . import datasets  # noqa: E402
+from . import datasets, observe, stimulus  # noqa: E402
 from .catalogue import get_model, list_models  # noqa: E402
 from .model import CompiledModel, build  # noqa: E402
 from .result import Result  # noqa: E402
@@ -21,6 +21,6 @@ from .analysis.linearise import Linearisation, linearise  # noqa: E402
 from .analysis.transfer import predict_csd, transfer_function  # noqa: E402
 
 __all__ = ["Mass", "Node", "Connection", "Network", "Coupling", "build", "CompiledModel", "Result",
-           "TCMColumn", "tcm_network", "datasets", "get_model", "list_models",
+           "TCMColumn", "tcm_network", "datasets", "observe", "stimulus", "get_model", "list_models",
            "ModelError", "SimulationError", "fixed_point", "FixedPoint", "linearise", "Linearisation", "transfer_function",
            "predict_csd", "__version__"]
