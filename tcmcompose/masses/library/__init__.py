@@ -1,5 +1,6 @@
 """The library of ready-made masses (see ``tc.list_models()`` for the catalogue)."""
 from .coombes_byrne import CoombesByrne
+from .costa_thalamus import ThalamicRelay, ThalamicReticular
 from .fitzhugh_nagumo import FitzHughNagumo
 from .generic_2d import Generic2dOscillator
 from .hopf import Hopf
@@ -15,5 +16,6 @@ from .wilson_cowan import WilsonCowanExc, WilsonCowanInh
 from .wong_wang import WongWang
 
 __all__ = ["CoombesByrne", "FitzHughNagumo", "Generic2dOscillator", "Hopf", "JansenRit", "Kuramoto", "LinearNode",
-           "Lorenz", "MontbrioPazoRoxin", "ReducedWongWangExcInh", "ThresholdLinear", "VanDerPol",
+           "Lorenz", "MontbrioPazoRoxin", "ReducedWongWangExcInh", "ThalamicRelay", "ThalamicReticular",
+           "ThresholdLinear", "VanDerPol",
            "WilsonCowanExc", "WilsonCowanInh", "WongWang"]
