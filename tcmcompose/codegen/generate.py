@@ -70,6 +70,8 @@ class _GroupWriter:
             return e
         if e.free_symbols and self._param_only(e):
             return self._q(e)
+        if isinstance(e, sp.Piecewise):    # keep (value, condition) pairs as pairs
+            return sp.Piecewise(*[(self.hoist(a.expr), self.hoist(a.cond)) for a in e.args])
         if isinstance(e, (sp.Add, sp.Mul)):
             const = [a for a in e.args if self._param_only(a)]
             rest = [a for a in e.args if not self._param_only(a)]

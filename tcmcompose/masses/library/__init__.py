@@ -1,11 +1,13 @@
 """The library of ready-made masses (see ``tc.list_models()`` for the catalogue)."""
 from .coombes_byrne import CoombesByrne
 from .costa_thalamus import ThalamicRelay, ThalamicReticular
+from .epileptor import Epileptor
 from .fitzhugh_nagumo import FitzHughNagumo
 from .generic_2d import Generic2dOscillator
 from .hopf import Hopf
 from .jansen_rit import JansenRit
 from .kuramoto import Kuramoto
+from .larter_breakspear import LarterBreakspear
 from .linear_node import LinearNode
 from .lorenz import Lorenz
 from .montbrio import MontbrioPazoRoxin
@@ -15,7 +17,7 @@ from .van_der_pol import VanDerPol
 from .wilson_cowan import WilsonCowanExc, WilsonCowanInh
 from .wong_wang import WongWang
 
-__all__ = ["CoombesByrne", "FitzHughNagumo", "Generic2dOscillator", "Hopf", "JansenRit", "Kuramoto", "LinearNode",
+__all__ = ["CoombesByrne", "Epileptor", "FitzHughNagumo", "Generic2dOscillator", "Hopf", "JansenRit", "Kuramoto", "LarterBreakspear", "LinearNode",
            "Lorenz", "MontbrioPazoRoxin", "ReducedWongWangExcInh", "ThalamicRelay", "ThalamicReticular",
            "ThresholdLinear", "VanDerPol",
            "WilsonCowanExc", "WilsonCowanInh", "WongWang"]
