@@ -64,13 +64,13 @@ ENTRIES = (
           "conductance-based chaotic mass; metastable networks",
           "Breakspear, Terry & Friston 2003, Network 14:703-732"),
     Entry("epileptor", _LIB + "epileptor:Epileptor", "physiological",
-          "seizure onset and propagation", "Jirsa et al. 2014, Brain 137:2210-2230"),
+          "seizure onset and propagation", "Jirsa et al. 2014, Brain 137:2210-2230", dt=0.05),
     Entry("thalamus", ".nodes.thalamus:thalamus_node", "physiological",
           "thalamic TCR-TRN node: tonic, spindles, slow bursts (neurolib's form)",
           "Costa et al. 2016, PLoS Comput Biol 12:e1005022", ("costa_thalamus", "thalamic_mass"), dt=0.01),
     Entry("tcm_column", ".nodes.tcm_column:TCMColumn", "physiological",
           "conductance-based thalamo-cortical column; DCM spectra",
-          "Shaw et al. 2020, NeuroImage 221:117189", ("tcm",)),
+          "Shaw et al. 2020, NeuroImage 221:117189", ("tcm",), dt=0.05),
 )
 
 
