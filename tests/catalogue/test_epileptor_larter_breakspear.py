@@ -6,12 +6,11 @@ from scipy.optimize import brentq, fsolve
 import tcmcompose as tc
 from tcmcompose.masses.library.epileptor import Epileptor
 from tcmcompose.masses.library.larter_breakspear import LarterBreakspear
+from tests import helpers
 
 
 def fd_jacobian(model, x):
-    h = 1e-6 * np.maximum(np.abs(x), 1e-2)
-    return np.column_stack([(model.rhs(x + h[j] * e) - model.rhs(x - h[j] * e)) / (2 * h[j])
-                            for j, e in enumerate(np.eye(len(x)))])
+    return helpers.fd_jacobian(model, x, floor=1e-2)
 
 
 # ------------------------------------------------------------------ Epileptor

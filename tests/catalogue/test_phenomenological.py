@@ -21,6 +21,7 @@ from tcmcompose.masses.library.lorenz import Lorenz
 from tcmcompose.masses.library.threshold_linear import ThresholdLinear
 from tcmcompose.masses.library.van_der_pol import VanDerPol
 from tests.reference.tvb_generic2d import simulate_g2d
+from tests.helpers import fd_jacobian
 
 W_PAIR = np.array([[0.0, 1.0], [0.7, 0.0]])
 D_PAIR = np.array([[0.0, 2.0], [3.0, 0.0]])
@@ -38,16 +39,6 @@ def flat(model, **values):
     for s, v in values.items():
         x[names == s] = v
     return x
-
-
-def fd_jacobian(model, x):
-    J = np.empty((len(x), len(x)))
-    for j in range(len(x)):
-        h = 1e-6 * max(1.0, abs(x[j]))
-        e = np.zeros(len(x))
-        e[j] = h
-        J[:, j] = (model.rhs(x + e) - model.rhs(x - e)) / (2 * h)
-    return J
 
 
 def crossings(t, v, level=0.0):

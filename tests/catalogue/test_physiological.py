@@ -12,18 +12,8 @@ from tcmcompose.masses.library.reduced_wong_wang import ReducedWongWangExcInh
 from tcmcompose.masses.library.wilson_cowan import WilsonCowanExc, WilsonCowanInh
 from tcmcompose.masses.library.wong_wang import WongWang
 from tcmcompose.nodes.wilson_cowan import wilson_cowan_node
+from tests.helpers import fd_jacobian
 from tests.reference.neurolib_wc import simulate_wc
-
-
-def fd_jacobian(model, x):
-    n = len(x)
-    J = np.empty((n, n))
-    for j in range(n):
-        h = 1e-6 * max(1.0, abs(x[j]))
-        e = np.zeros(n)
-        e[j] = h
-        J[:, j] = (model.rhs(x + e) - model.rhs(x - e)) / (2 * h)
-    return J
 
 
 def assert_jacobian(model, x):

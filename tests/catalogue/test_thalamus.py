@@ -4,6 +4,7 @@ import pytest
 
 import tcmcompose as tc
 from tcmcompose.nodes.thalamus import thalamus_node
+from tests.helpers import fd_jacobian, max_row_relative_error
 from tests.reference.neurolib_thalamus import STATES, simulate_thalamus
 
 X0 = dict(V_t=-68.0, V_r=-60.0, Ca=2.4e-4, h_T_t=0.3, h_T_r=0.2, m_h1=0.05, m_h2=0.1, s_et=0.0, s_gt=0.02,
@@ -75,12 +76,8 @@ def test_jacobian_matches_finite_differences(thalamus):
     order = [n.split(".")[1] for n in names]
     for k, (_, _, s) in enumerate(thalamus.state_index):
         x[k] = X0[s] if s in order else x[k]
-    J = thalamus.jacobian(x)
-    h = 1e-6 * np.maximum(np.abs(x), 1e-3)      # relative steps: Ca is ~1e-4
-    fd = np.column_stack([(thalamus.rhs(x + h[j] * e) - thalamus.rhs(x - h[j] * e)) / (2 * h[j])
-                          for j, e in enumerate(np.eye(len(x)))])
-    scale = np.abs(fd).max(axis=1, keepdims=True) + 1e-12
-    assert np.max(np.abs(J - fd) / scale) < 1e-6
+    fd = fd_jacobian(thalamus, x, floor=1e-3)          # relative steps: Ca is ~1e-4
+    assert max_row_relative_error(thalamus.jacobian(x), fd) < 1e-6
 
 
 def test_parameters_and_errors():
