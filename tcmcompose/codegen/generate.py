@@ -11,6 +11,7 @@ from pathlib import Path
 import sympy as sp
 
 from ..masses.symbols import TIME
+from . import unroll
 from .printer import NumbaPrinter
 
 # columns of the integer layout array, one row per group
@@ -55,6 +56,8 @@ class _GroupWriter:
         self.printer = NumbaPrinter()
         self.param_syms = {self.sym[p] for p in self.params}
         self.derived = {}          # expression of parameters only -> symbol _qk
+        # an output used inside the equations, read back from y instead of recomputed
+        self.out_syms = {o: sp.Symbol(f"_o_{o}", real=True) for o in self.outputs}
 
     # -------- hoisting: parameter-only sub-expressions leave the time loop
     def _q(self, expr):
@@ -85,6 +88,9 @@ class _GroupWriter:
         for e in exprs:
             used |= e.free_symbols
         lines = []
+        for k, o in enumerate(self.outputs):
+            if self.out_syms[o] in used:
+                lines.append(f"{pad}{self.out_syms[o].name} = _y[_yo + {self._off(k)}_i]")
         for k, s in enumerate(self.states):
             if self.sym[s] in used:
                 lines.append(f"{pad}{s} = {x}[_xo + {self._off(k)}_i]")
@@ -105,13 +111,35 @@ class _GroupWriter:
 
     def _body(self, targets, pad="        ", loads_x="_x", inputs=True):
         """targets: list of (lhs, expr)."""
+        loads, rest = self._body_parts(targets, pad, loads_x, inputs)
+        return loads + rest
+
+    def _body_parts(self, targets, pad, loads_x="_x", inputs=True):
+        """(load lines, computation lines) of a target list."""
         exprs = [self.hoist(e) for _, e in targets]
-        targets = [(lhs, e) for (lhs, _), e in zip(targets, exprs)]
         temps, reduced = _cse(exprs)
-        lines = self._loads(exprs, pad, loads_x, inputs)
-        lines += [f"{pad}{self.printer.doprint(s)} = {self.printer.doprint(e)}" for s, e in temps]
-        lines += [f"{pad}{lhs} = {self.printer.doprint(e)}" for (lhs, _), e in zip(targets, reduced)]
-        return lines
+        loads = self._loads(exprs, pad, loads_x, inputs)
+        rest = [f"{pad}{self.printer.doprint(s)} = {self.printer.doprint(e)}" for s, e in temps]
+        rest += [f"{pad}{lhs} = {self.printer.doprint(e)}" for (lhs, _), e in zip(targets, reduced)]
+        return loads, rest
+
+    def rhs_reusing_outputs(self):
+        """(loads, computation) of the right-hand side with every non-trivial
+        output expression replaced by the output already stored in ``_y``
+        (the unrolled kernel computes outputs once per stage, so the firing
+        rate that drives, e.g., an M-channel target is not evaluated twice)."""
+        swap = {e: self.out_syms[o] for o, e in self.mass.outputs.items() if not e.is_Atom}
+        targets = []
+        for k, s in enumerate(self.states):
+            e = self.mass.equations[s]
+            for old, sym in swap.items():
+                e = e.subs(old, sym)
+            targets.append((f"_dx[_xo + {self._off(k)}_i]", e))
+        return self._body_parts(targets, "    ")
+
+    def outputs_parts(self):
+        targets = [(f"_y[_yo + {self._off(k)}_i]", self.mass.outputs[o]) for k, o in enumerate(self.outputs)]
+        return self._body_parts(targets, "    ", inputs=False)
 
     def title(self):
         m = self.mass
@@ -229,10 +257,12 @@ def _dispatcher(name, args, call, groups, cols, skip=None):
     return lines + (body or ["    pass"])
 
 
-def generate_source(masses, version):
-    """Source text of the module for ``masses`` (one per group, in group order)."""
+def generate_source(masses, version, unroll_plan=None):
+    """Source text of the module for ``masses`` (one per group, in group order),
+    with unrolled kernels for ``unroll_plan`` (see :mod:`.unroll`) when given."""
     parts = [_HEADER.format(version=version)]
     writers = [_GroupWriter(g, m) for g, m in enumerate(masses)]
+    unrolled = unroll.templates(writers) if unroll_plan is not None else None
     for w in writers:
         blocks = [w.outputs_kernel(), w.rhs_kernel(), w.outputs_dot_kernel(), w.noise_kernel(), w.jacobian()]
         # the derive kernel last: it holds what the others hoisted; printed first for reading
@@ -259,6 +289,11 @@ def generate_source(masses, version):
     parts.append("N_DERIVED = (" + "".join(f"G{g}_N_DERIVED, " for g in range(len(masses))) + ")\n")
     parts.append("GROUP_PATTERNS = (" + "".join(
         f"(G{g}_D_PATTERN, G{g}_B_PATTERN, G{g}_C_PATTERN), " for g in range(len(masses))) + ")\n\n")
+    if unroll_plan is None:
+        parts.append(unroll.STUBS + "\n\n")
+    else:
+        parts.append(unroll.render_unrolled(writers, unroll_plan, [len(w.derived) for w in writers], unrolled)
+                     + "\n\n")
     template = _TEMPLATE.read_text()
     parts.append(template.split("# ---- template begins ----\n", 1)[1])
     return "".join(parts)

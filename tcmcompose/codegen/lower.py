@@ -191,36 +191,45 @@ class Lowered:
         ``table``."""
         if len(table) == 0:
             return Edges.concat([])
-        node_pos = {lab: k for k, lab in enumerate(self.node_labels)}
-        src, dst = [], []
+        src, dst = self._local_indices(table)
         weight = table["weight"].to_numpy(dtype=float, copy=True)
         delay = table["delay"].to_numpy(dtype=float, copy=True)
-        w_expr, d_expr = table["weight_expr"] != "", table["delay_expr"] != ""
-        has_expr = w_expr | d_expr
-        node_values = {}
-        if has_expr.any():
+        w_expr = (table["weight_expr"] != "").to_numpy()
+        d_expr = (table["delay_expr"] != "").to_numpy()
+        rows = np.nonzero(w_expr | d_expr)[0]
+        if len(rows):
+            node_values = {}
             sel = params.index.get_level_values("mass") == "node"
             for (node, _, name), v in zip(params.index[sel], params["value"].to_numpy()[sel]):
                 node_values.setdefault(node, {})[name] = v
-        for r, (node, s, o, t, p, link) in enumerate(zip(table["node"], table["source"], table["output"],
-                                                         table["target"], table["port"], table["link"])):
-            k = node_pos[node]
-            src.append(self.y_index(k, s, o))
-            dst.append(self.u_index(k, t, p))
-            if has_expr.iat[r]:
-                nd = self.network.nodes[k]
-                c = nd.connections[link]
-                if w_expr.iat[r]:
-                    weight[r] = nd.evaluate(c.weight, node_values[node])
-                if d_expr.iat[r]:
-                    delay[r] = nd.evaluate(c.delay, node_values[node])
-        if has_expr.any():
+            node_pos = {lab: k for k, lab in enumerate(self.node_labels)}
+            nodes, links = table["node"].tolist(), table["link"].tolist()
+            for r in rows:
+                nd = self.network.nodes[node_pos[nodes[r]]]
+                c = nd.connections[links[r]]
+                if w_expr[r]:
+                    weight[r] = nd.evaluate(c.weight, node_values[nodes[r]])
+                if d_expr[r]:
+                    delay[r] = nd.evaluate(c.delay, node_values[nodes[r]])
             table["weight"] = weight
             table["delay"] = delay
         _check_edge_values(weight, delay, "connections table")
         n = len(src)
-        return Edges(np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64), weight, delay,
-                     np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64))
+        return Edges(src, dst, weight, delay, np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64))
+
+    def _local_indices(self, table):
+        """(y index of the source, u index of the target) of every table row;
+        cached, as they follow from the structure columns alone."""
+        cols = ("node", "source", "output", "target", "port")
+        key = tuple(tuple(table[c].tolist()) for c in cols)
+        cached = getattr(self, "_local_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
+        node_pos = {lab: k for k, lab in enumerate(self.node_labels)}
+        src = np.array([self.y_index(node_pos[nd], s, o) for nd, s, o, _, _ in zip(*key)], dtype=np.int64)
+        dst = np.array([self.u_index(node_pos[nd], t, p) for nd, _, _, t, p in zip(*key)], dtype=np.int64)
+        self._local_cache = (key, src, dst)
+        return src, dst
 
     def coupling_edges(self, coupling):
         src_label, src_out = coupling.source.split(".")

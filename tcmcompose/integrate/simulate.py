@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from ..codegen.lower import Edges
 from ..errors import ModelError, SimulationError
 from ..result import Result
 from .history import constant_history, plan_delays
@@ -66,13 +67,34 @@ def compile_kernels(model):
     hist, hist_dot = constant_history(plan, np.zeros(model._low.n_y), True)
     x = model.x0.copy()
     none = np.zeros(0, dtype=np.int64)
-    model._mod.integrate(0, False, x, model.param_vector(), model._layout, 0, 0, 0, 1.0,
+    model._mod.integrate(0, False, x, model.param_vector(), model._layout, 0, 0, 0, 1.0, np.zeros(len(model._mod.LOCAL_SRC)),
                          plan.src, plan.row, plan.lag, plan.ilag, plan.dst, plan.weight, plan.kind, plan.ref,
                          plan.n_direct, plan.d1, plan.integer_lags, 0, plan.buf_src, hist, hist_dot, model.u_base,
                          model._low.n_y, none, none, 1, 1, np.empty((0, 0)),
                          np.zeros(len(x)), none, np.zeros((0, 0)), 0, none, np.zeros((1, 0)), none, np.zeros(0),
                          np.zeros(0),
                          np.zeros(0), np.zeros(0))
+
+
+def _run_edges(model):
+    """Edges for the generic edge pass, and the weights of the local
+    connections that a small model's unrolled kernels add themselves (see
+    :mod:`tcmcompose.codegen.unroll`): every undelayed one leaves the edge
+    list for ``w_local``; delayed ones stay edges (weight 0 in ``w_local``).
+    If the connection table no longer matches the baked connections (rows
+    added, removed or re-targeted), every local connection stays an edge."""
+    mod = model._mod
+    local = model._low.local_edges(model.connections, model.params)
+    couplings = [model._low.coupling_edges(c) for c in model.couplings]
+    w_local = np.zeros(len(mod.LOCAL_SRC))
+    baked = (mod.UNROLLED and len(local.src) == len(mod.LOCAL_SRC) and np.array_equal(local.src, mod.LOCAL_SRC)
+             and np.array_equal(local.dst, mod.LOCAL_DST))
+    if not baked:
+        return Edges.concat([local] + couplings), w_local
+    now = local.delay == 0
+    w_local[now] = local.weight[now]
+    later = Edges(*(getattr(local, f)[~now] for f in ("src", "dst", "weight", "delay", "kind", "ref")))
+    return Edges.concat([later] + couplings), w_local
 
 
 def simulate(model, duration, dt, method="heun", initial=None, record=None, every=1, transient=0.0,
@@ -156,7 +178,8 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         bad = np.nonzero(~np.isfinite(x))[0][0]
         raise ModelError(f"initial state {'.'.join(model.state_index[bad])} is not finite.")
     params = model.param_vector()
-    plan = plan_delays(model.edges(), dt, delay_interpolation)
+    edges, w_local = _run_edges(model)
+    plan = plan_delays(edges, dt, delay_interpolation)
     sigma = np.zeros(len(x))
     model._mod.noise_sigma(0.0, x, params, sigma, model._layout)
     noisy = np.nonzero(sigma)[0].astype(np.int64)
@@ -181,8 +204,9 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     ou_scale = inputs.ou_sigma * np.sqrt(1.0 - ou_decay ** 2)
     ou_state = inputs.ou_mean + inputs.ou_sigma * rng.standard_normal(len(inputs.ou_dst))  # stationary start
     stim_dst = inputs.stim_dst
-    low = model._low
-    y0 = model.outputs(x).to_numpy()
+    low, mod = model._low, model._mod
+    y0 = np.zeros(low.n_y)
+    mod.outputs(0.0, x, params, y0, model._layout)
     interp = 2 if method == "rk4" else (0 if plan.integer_lags else 1)
     hist, hist_dot = constant_history(plan, y0, need_derivative=(method == "rk4"))
     n_rec = (n_total - rec_start) // every + 1
@@ -199,7 +223,6 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
             bar = tqdm(total=n_total, unit="step", desc="simulate")
         except ImportError:  # pragma: no cover - optional extra
             bar = None
-    mod = model._mod
     n, interrupted = 0, False
     try:
         while n < n_total:
@@ -207,6 +230,7 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
             stim_vals = inputs.sample(n, stop + 1, dt, rng)
             xi = noise_path[n:stop] if noise_path is not None else np.zeros((0, 0))
             status = mod.integrate(METHODS[method], per_step, x, params, model._layout, n, stop, n_total, dt,
+                                   w_local,
                                    plan.src, plan.row, plan.lag, plan.ilag, plan.dst, plan.weight, plan.kind,
                                    plan.ref, plan.n_direct, plan.d1, plan.integer_lags, interp, plan.buf_src, hist,
                                    hist_dot, model.u_base, low.n_y, rec_x, rec_y, rec_start, every, out,

@@ -60,12 +60,17 @@ def test_two_node_network_equals_hand_written_numpy():
 
 
 def test_source_does_not_depend_on_network_size():
-    small = tc.build(jr_network(2), eager=False)
-    large = tc.build(jr_network(50), eager=False)
+    """Group kernels only (unroll=False, and every model above the unrolling
+    limit): one module for every size."""
+    small = tc.build(jr_network(2), eager=False, unroll=False)
+    large = tc.build(jr_network(50), eager=False, unroll=False)
     assert small.path == large.path
     body = lambda m: m.source.split("\n\"\"\"Generated", 1)[1]  # noqa: E731 - drop the per-model header
     assert body(small) == body(large)
     assert "(50 in all)" in large.source and "node1.JR" not in body(large)
+    assert not small._mod.UNROLLED
+    over = [tc.build(jr_network(n), eager=False) for n in (65, 120)]     # beyond 64 populations
+    assert over[0].path == over[1].path == small.path
 
 
 def test_second_build_in_new_process_loads_from_cache(tmp_path):

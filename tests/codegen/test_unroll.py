@@ -1,0 +1,99 @@
+"""Unrolled kernels of small models (tcmcompose.codegen.unroll) against the group kernels.
+
+The two paths share no code between the model and the loop (constant offsets
+and baked local connections vs offsets from ``layout`` and the edge loop), so
+agreement to round-off checks both.
+"""
+import numpy as np
+import pytest
+
+import tcmcompose as tc
+from tcmcompose.nodes.tcm_column import TCMColumn
+from tests.conftest import tanh_mass
+
+
+def pair_network():
+    """Three 2-population nodes: undelayed and delayed local links (one
+    feeding a population's own port), and a delayed network coupling."""
+    unit = tanh_mass()
+    node = tc.Node("pair", {"A": unit, "B": unit.with_params(tau=3.0)},
+                   [("A.x", "B", "u", 0.7), ("B.r", "A", "u", -1.2, 2.0), ("A.r", "A", "u", 0.3)])
+    W = np.array([[0.0, 0.4, 0.0], [0.9, 0.0, 0.2], [0.0, 0.5, 0.0]])
+    return tc.Network([node] * 3, W, np.full((3, 3), 4.0), couplings=[tc.Coupling("A.r", "B.u", gain=0.5)])
+
+
+@pytest.fixture(scope="module")
+def pair_models():
+    net = pair_network()
+    return tc.build(net, unroll=True), tc.build(net, unroll=False)
+
+
+def run(model, **kw):
+    kw.setdefault("method", "heun")
+    return model.simulate(60.0, 0.05, initial=np.linspace(-0.8, 0.9, model.n_states), record=["A.x", "B.r"], **kw)
+
+
+def assert_same(a, b, atol=1e-12):
+    np.testing.assert_allclose(a.final_state, b.final_state, rtol=0, atol=atol)
+    for name in ("A.x", "B.r"):
+        np.testing.assert_allclose(a[name], b[name], rtol=0, atol=atol)
+
+
+def test_small_models_are_unrolled(pair_models):
+    fast, slow = pair_models
+    assert fast._mod.UNROLLED and not slow._mod.UNROLLED
+    auto = tc.build(pair_network(), eager=False)
+    assert auto.path == fast.path
+    assert "def rhs_unrolled" in fast.source and "# node2.B (group" in fast.source
+    assert len(fast._mod.LOCAL_SRC) == 9                  # 3 local links x 3 nodes
+    with pytest.raises(tc.ModelError, match="unroll="):
+        tc.build(pair_network(), unroll="yes")
+
+
+@pytest.mark.parametrize("method,mode", [("heun", "per_stage"), ("rk4", "per_stage"), ("euler", "per_stage"),
+                                         ("heun", "per_step"), ("rk4", "per_step")])
+def test_unrolled_equals_group_kernels(pair_models, method, mode):
+    fast, slow = pair_models
+    a, b = run(fast, method=method, coupling_mode=mode), run(slow, method=method, coupling_mode=mode)
+    assert_same(a, b)
+    assert np.ptp(a["A.x"]) > 0.1                        # the run did something
+
+
+def test_edited_delays_and_rows_need_no_rebuild(pair_models):
+    """A local link switched between delayed and undelayed, and a removed row
+    (the table then no longer matches the baked links: all become edges)."""
+    fast, slow = pair_models
+    saved = [m.connections.copy() for m in (fast, slow)]
+    try:
+        for m in (fast, slow):
+            m.connections.loc[m.connections["source"] == "B", "delay"] = 0.0
+            m.connections.loc[m.connections["output"] == "x", "delay"] = 1.5
+        a, b = run(fast), run(slow)
+        assert_same(a, b)
+        assert np.abs(a.final_state - run(fast, coupling_mode="per_step").final_state).max() > 1e-6
+        for m in (fast, slow):
+            m.connections = m.connections.drop(index=0).reset_index(drop=True)
+        assert_same(run(fast), run(slow))
+    finally:
+        fast.connections, slow.connections = saved
+
+
+def test_tcm_column_unrolled_equals_group_kernels():
+    """The TCM column (output reuse: the firing rate drives the M-channel
+    target), with its intrinsic delays and with every link undelayed."""
+    fast = tc.build(TCMColumn())
+    slow = tc.build(TCMColumn(), unroll=False)
+    assert fast._mod.UNROLLED and "_q9*(_o_m*_q10 - g_m)" in fast.source
+    for model in (fast, slow):
+        model.x0[model.state_index.get_level_values("state") == "V"] = -58.0
+    for zero_delays in (False, True):
+        if zero_delays:
+            for model in (fast, slow):
+                model.connections["delay_expr"] = ""
+                model.connections["delay"] = 0.0
+        a, b = (m.simulate(40.0, 0.05, record=["SP.V", "RC.V"], stimuli={"RC.input": tc.stimulus.Step(1.0, onset=5.0)})
+                for m in (fast, slow))
+        np.testing.assert_allclose(a.final_state, b.final_state, rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(a["SP.V"], b["SP.V"], rtol=0, atol=1e-9)
+        np.testing.assert_allclose(a["RC.V"], b["RC.V"], rtol=0, atol=1e-9)
+        assert np.ptp(a["RC.V"]) > 1.0
