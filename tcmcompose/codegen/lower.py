@@ -194,28 +194,48 @@ class Lowered:
         src, dst = self._local_indices(table)
         weight = table["weight"].to_numpy(dtype=float, copy=True)
         delay = table["delay"].to_numpy(dtype=float, copy=True)
-        w_expr = (table["weight_expr"] != "").to_numpy()
-        d_expr = (table["delay_expr"] != "").to_numpy()
+        w_expr = np.asarray(table["weight_expr"], dtype=object) != ""
+        d_expr = np.asarray(table["delay_expr"], dtype=object) != ""
         rows = np.nonzero(w_expr | d_expr)[0]
         if len(rows):
-            node_values = {}
-            sel = params.index.get_level_values("mass") == "node"
-            for (node, _, name), v in zip(params.index[sel], params["value"].to_numpy()[sel]):
-                node_values.setdefault(node, {})[name] = v
+            values = params["value"].to_numpy()
+            where = self._node_param_rows(params.index)
             node_pos = {lab: k for k, lab in enumerate(self.node_labels)}
             nodes, links = table["node"].tolist(), table["link"].tolist()
+            per_node = {}
             for r in rows:
-                nd = self.network.nodes[node_pos[nodes[r]]]
-                c = nd.connections[links[r]]
+                node = nodes[r]
+                if node not in per_node:     # every link of the node in one call
+                    names, pos = where.get(node, ((), ()))
+                    per_node[node] = self.network.nodes[node_pos[node]].link_values(
+                        dict(zip(names, values[list(pos)])))
+                w, d = per_node[node]
                 if w_expr[r]:
-                    weight[r] = nd.evaluate(c.weight, node_values[nodes[r]])
+                    weight[r] = w[links[r]]
                 if d_expr[r]:
-                    delay[r] = nd.evaluate(c.delay, node_values[nodes[r]])
-            table["weight"] = weight
-            table["delay"] = delay
+                    delay[r] = d[links[r]]
+            for col, new in (("weight", weight), ("delay", delay)):   # show the values used
+                if not np.array_equal(table[col].to_numpy(), new):
+                    table[col] = new
         _check_edge_values(weight, delay, "connections table")
         n = len(src)
         return Edges(src, dst, weight, delay, np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64))
+
+    def _node_param_rows(self, index):
+        """node label -> (parameter names, their rows in the parameter table);
+        cached for the table's index."""
+        cached = getattr(self, "_node_rows_cache", None)
+        if cached is not None and cached[0] is index:
+            return cached[1]
+        rows = {}
+        masses = index.get_level_values("mass")
+        for r in np.nonzero(masses == "node")[0]:
+            node, _, name = index[r]
+            names, pos = rows.setdefault(node, ([], []))
+            names.append(name)
+            pos.append(r)
+        self._node_rows_cache = (index, rows)
+        return rows
 
     def _local_indices(self, table):
         """(y index of the source, u index of the target) of every table row;

@@ -6,12 +6,15 @@ so one module serves every model of a structure however large. For a small
 model (one column, a few nodes) that generality costs more than the
 arithmetic: a loop of 6 over array offsets, ~20 indirect loads per edge and a
 firing rate computed twice per stage (for the outputs and again where a
-right-hand side uses it). A small model therefore also gets
+right-hand side uses it). So the time loop calls two stage kernels, which in
+a small model's module are written out instance by instance:
 
-* ``outputs_unrolled``: each instance's outputs with constant offsets;
-* ``rhs_unrolled``: each instance's right-hand side with constant offsets,
-  reading its outputs back from ``y`` instead of recomputing them, with every
-  local connection written out as ``port += w[k] * y[src]``.
+* ``stage_outputs``: each instance's outputs, indices written as numbers;
+* ``stage_derivs``: each instance's right-hand side, reading its outputs back
+  from ``y`` instead of recomputing them, with every local connection written
+  out as ``port += w[k] * ye[src]``.
+
+In other modules they just call the group kernels (:data:`STUBS`).
 
 The local connections are baked in by structure (source and target), never
 by value: their weights arrive in ``w`` at every run, and a connection that
@@ -22,6 +25,7 @@ Unrolling stops above :data:`MAX_INSTANCES` instances or
 :data:`MAX_EDGES` local connections, which bounds its compile time; larger
 models use the group kernels only, whose compile time does not grow with size.
 """
+import re
 from dataclasses import dataclass
 
 from ..errors import ModelError
@@ -62,20 +66,34 @@ def plan_unroll(lowered, unroll=None):
 
 
 STUBS = '''
-# ---- unrolled kernels: none (a large model runs on the group kernels only)
+# ---- stage kernels of the time loop: the group kernels (no unrolling)
 UNROLLED = False
 LOCAL_SRC = LOCAL_DST = ()
 
 
 @kernel
-def outputs_unrolled(t, _x, _p, _y):
-    pass
+def stage_outputs(t, x, params, y, layout):
+    outputs(t, x, params, y, layout)
 
 
 @kernel
-def rhs_unrolled(t, _x, _p, _u, _y, _ye, _w, _dx):
-    pass
+def stage_derivs(t, x, params, u, y, ye, w_local, dx, layout):
+    """dx/dt from a complete u (y, ye, w_local: used by unrolled modules only)."""
+    derivs(t, x, params, u, dx, layout)
 '''
+
+
+_INDEX = re.compile(r"\[(_xo|_po|_qo|_uo|_yo) \+ (?:(\d+)\*_n \+ |(_n) \+ )?_i\]")
+
+
+def _literal(lines, offsets, n, i):
+    """Template lines with every ``[_xo + k*_n + _i]``-style index replaced by
+    its number: one load per value for Numba to type (its compile time grows
+    with the operations it types, and index arithmetic is most of them)."""
+    def number(m):
+        k = int(m.group(2)) if m.group(2) else (1 if m.group(3) else 0)
+        return f"[{offsets[m.group(1)] + k * n + i}]"
+    return [_INDEX.sub(number, line) for line in lines]
 
 
 def templates(writers):
@@ -86,7 +104,7 @@ def templates(writers):
 
 
 def render_unrolled(writers, plan, n_derived, parts):
-    """Source of ``outputs_unrolled`` and ``rhs_unrolled`` (see the module
+    """Source of the unrolled ``stage_outputs`` and ``stage_derivs`` (see the module
     docstring): the group templates ``parts`` (from :func:`templates`)
     instantiated once per instance; ``n_derived`` is the derived-parameter
     count of each group."""
@@ -98,13 +116,14 @@ def render_unrolled(writers, plan, n_derived, parts):
     for k, (src, dst, name) in enumerate(plan.edges):
         into.setdefault(dst, []).append((k, src, name))
 
-    out = ["", "# ---- unrolled kernels: this model's instances one by one (constant offsets)",
+    out = ["", "# ---- stage kernels of the time loop: this model's instances one by one (indices written out)",
            "UNROLLED = True",
            "# local connection k: output y[LOCAL_SRC[k]] into input u[LOCAL_DST[k]]",
            f"LOCAL_SRC = {tuple(src for src, _, _ in plan.edges)!r}",
            f"LOCAL_DST = {tuple(dst for _, dst, _ in plan.edges)!r}",
-           "", "", "@kernel", "def outputs_unrolled(t, _x, _p, _y):"]
-    rhs = ["@kernel", "def rhs_unrolled(t, _x, _p, _u, _y, _ye, _w, _dx):",
+           "", "", "@kernel", "def stage_outputs(t, _x, _p, _y, layout):",
+           '    """Outputs of every instance (layout: unused, the offsets are written in)."""']
+    rhs = ["@kernel", "def stage_derivs(t, _x, _p, _u, _y, _ye, _w, _dx, layout):",
            '    """dx/dt. Outputs used in the equations come from _y; local connection k',
            '    adds _w[k] * _ye[LOCAL_SRC[k]] to its port (_ye is _y unless the coupling',
            '    is held over the step)."""']
@@ -113,16 +132,16 @@ def render_unrolled(writers, plan, n_derived, parts):
         xo, n, po, uo, yo = plan.layout[g]
         (out_loads, out_rest), (rhs_loads, rhs_rest) = parts[g]
         for i, name in enumerate(plan.members[g]):
-            consts = f"    _xo, _n, _po, _qo, _uo, _yo, _i = {xo}, {n}, {po}, {q_offsets[g]}, {uo}, {yo}, {i}"
+            offsets = {"_xo": xo, "_po": po, "_qo": q_offsets[g], "_uo": uo, "_yo": yo}
             title = f"    # {name} (group {g}, instance {i})"
             if out_rest:
-                body_out += [title, consts] + out_loads + out_rest
-            rhs += [title, consts] + rhs_loads
+                body_out += [title] + _literal(out_loads + out_rest, offsets, n, i)
+            rhs += [title] + _literal(rhs_loads, offsets, n, i)
             for p, port in enumerate(w.inputs):
                 edges = into.get(uo + p * n + i, [])
                 if edges and any(line.startswith(f"    {port} = ") for line in rhs_loads):
                     terms = " + ".join(f"_w[{k}]*_ye[{src}]" for k, src, _ in edges)
                     names = ", ".join(nm for _, _, nm in edges)
                     rhs.append(f"    {port} += {terms}  # local: {names}")
-            rhs += rhs_rest
+            rhs += _literal(rhs_rest, offsets, n, i)
     return "\n".join(out + (body_out or ["    pass"]) + ["", ""] + rhs) + "\n"

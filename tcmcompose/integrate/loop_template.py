@@ -2,8 +2,10 @@
 
 This file is a template, not imported as a module: the code below the marker
 is copied into the generated source after the model's own kernels, and calls
-the model functions ``outputs``, ``outputs_dot`` and ``derivs`` and the
-``kernel`` decorator defined there.
+the model functions ``stage_outputs``, ``stage_derivs`` (the unrolled kernels
+of a small model, else wrappers of the group kernels; see
+:mod:`tcmcompose.codegen.unroll`), ``outputs_dot`` and the ``kernel``
+decorator defined there.
 Keeping everything in one file lets Numba cache it and lets the user read,
 in ``model.source``, exactly what ran.
 
@@ -154,42 +156,6 @@ def rhs_now(t, x, params, layout, e_src, e_dst, e_w, e_kind, e_ref, u_base, n_y,
 
 
 @kernel
-def stage_outputs(t, x, params, y, layout):
-    """Outputs at one stage: the unrolled kernel in a small model's module."""
-    if UNROLLED:
-        outputs_unrolled(t, x, params, y)
-    else:
-        outputs(t, x, params, y, layout)
-
-
-@kernel
-def stage_derivs(t, x, params, u, y, ye, w_local, dx, layout):
-    """dx/dt at one stage. In a small model's module the unrolled kernel adds
-    the undelayed local connections itself (weights ``w_local``, sources read
-    from ``ye``) and reuses the stage's outputs ``y``; otherwise the group
-    kernels take a complete u."""
-    if UNROLLED:
-        rhs_unrolled(t, x, params, u, y, ye, w_local, dx)
-    else:
-        derivs(t, x, params, u, dx, layout)
-
-
-@kernel
-def tableau(method):
-    """Explicit Runge-Kutta tableau (A, b, c) of a method: Euler and
-    Euler-Maruyama (1 stage), Heun and stochastic Heun (2), classical RK4 (4)."""
-    if method == EULER or method == EULER_MARUYAMA:
-        return np.zeros((1, 1)), np.array([1.0]), np.array([0.0])
-    if method == HEUN or method == STOCHASTIC_HEUN:
-        return np.array([[0.0, 0.0], [1.0, 0.0]]), np.array([0.5, 0.5]), np.array([0.0, 1.0])
-    A = np.zeros((4, 4))
-    A[1, 0] = 0.5
-    A[2, 1] = 0.5
-    A[3, 2] = 1.0
-    return A, np.array([1.0, 2.0, 2.0, 1.0]) / 6.0, np.array([0.0, 0.5, 0.5, 1.0])
-
-
-@kernel
 def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt, w_local,
               e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, d1, integer_lags,
               interp, buf_src, hist, hist_dot, u_base, n_y,
@@ -197,12 +163,6 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
               sigma, noise_idx, xi, stim_n0, stim_dst, stim_vals,
               ou_dst, ou_mean, ou_decay, ou_scale, ou_state):
     """Advance ``x`` in place from step n_start to n_stop.
-
-    Every method is one loop over the stages of its tableau (one call site
-    per kernel keeps the compiled loop small). Stage s sits at t_n + c_s dt,
-    at the state x_n + dt sum_j A_sj k_j (plus the step's noise increment for
-    stochastic Heun's second stage); the step is x_n + dt sum_s b_s k_s plus
-    the noise increment for the stochastic methods.
 
     In a small model's module (``UNROLLED``) the undelayed local connections
     are not among the edges but in ``w_local`` (one weight per local
@@ -213,13 +173,13 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
     """
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
-    A, b, c = tableau(method)
-    n_stages = b.shape[0]
-    stochastic = method >= EULER_MARUYAMA
     y = np.zeros(n_y)
     u = np.empty(u_base.shape[0])
     U = np.zeros((3, u_base.shape[0]))
-    K = np.empty((n_stages, nx))
+    k1 = np.empty(nx)
+    k2 = np.empty(nx)
+    k3 = np.empty(nx)
+    k4 = np.empty(nx)
     xs = np.empty(nx)
     ydot = np.zeros(n_y)
     n_rx = rec_x.shape[0]
@@ -237,7 +197,6 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
     has_inputs = stim_dst.shape[0] > 0 or ou_dst.shape[0] > 0
     varying_u = e_src.shape[0] > 0 or has_inputs
     has_delayed_linear = d1 > n_direct
-    hermite = interp == 2 and buf_src.shape[0] > 0
     for k in range(u.shape[0]):
         u[k] = u_base[k]
     for n in range(n_start, n_stop + 1):
@@ -260,43 +219,78 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
         if has_delayed_linear:
             delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False,
                          e_row, e_lag, e_ilag, e_dst, e_w, n_direct, d1, U)
-        if stochastic:
+        if varying_u:
+            stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                         integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
+            if has_inputs:
+                add_inputs(u, n, 0.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+        stage_derivs(t, x, params, u, y, ye, w_local, k1, layout)
+        if method >= EULER_MARUYAMA:
             given = xi.shape[0] > 0
             for k in range(noise_idx.shape[0]):
                 z = xi[n - stim_n0, k] if given else np.random.standard_normal()
                 dw[k] = sigma[noise_idx[k]] * sqdt * z
-        for s in range(n_stages):
-            xstage = x
-            if s > 0:
-                for k in range(nx):
-                    acc = 0.0
-                    for j in range(s):
-                        acc += A[s, j] * K[j, k]
-                    xs[k] = x[k] + dt * acc
-                if stochastic:
-                    for k in range(noise_idx.shape[0]):
-                        xs[noise_idx[k]] += dw[k]
-                xstage = xs
-                if s == 1 and hermite:
-                    # the half-step history needs y'(t_n), known once k_1 is
-                    outputs_dot(t, x, params, K[0], ydot, layout)
-                    for r in range(buf_src.shape[0]):
-                        hist_dot[slot, r] = ydot[buf_src[r]]
-                    delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, True,
-                                 e_row, e_lag, e_ilag, e_dst, e_w, n_direct, d1, U)
-                if stage_y and (UNROLLED or not per_step):
-                    stage_outputs(t + c[s] * dt, xs, params, y, layout)
-            if varying_u and (s == 0 or not per_step):
-                stage_inputs(y, hist, hist_dot, n, c[s], dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
-                             integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
-                if has_inputs:
-                    add_inputs(u, n, c[s], stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
-            stage_derivs(t + c[s] * dt, xstage, params, u, y, ye, w_local, K[s], layout)
-        for k in range(nx):
-            acc = 0.0
-            for s in range(n_stages):
-                acc += b[s] * K[s, k]
-            x[k] += dt * acc
+        if method == EULER or method == EULER_MARUYAMA:
+            for k in range(nx):
+                x[k] += dt * k1[k]
+        elif method == HEUN or method == STOCHASTIC_HEUN:
+            for k in range(nx):
+                xs[k] = x[k] + dt * k1[k]
+            for k in range(noise_idx.shape[0]):
+                xs[noise_idx[k]] += dw[k]
+            if stage_y and (UNROLLED or not per_step):
+                stage_outputs(t + dt, xs, params, y, layout)
+            if not per_step:
+                if varying_u:
+                    stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
+                    if has_inputs:
+                        add_inputs(u, n, 1.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+            stage_derivs(t + dt, xs, params, u, y, ye, w_local, k2, layout)
+            for k in range(nx):
+                x[k] += 0.5 * dt * (k1[k] + k2[k])
+        else:
+            if interp == 2 and buf_src.shape[0] > 0:
+                outputs_dot(t, x, params, k1, ydot, layout)
+                for r in range(buf_src.shape[0]):
+                    hist_dot[slot, r] = ydot[buf_src[r]]
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, True,
+                             e_row, e_lag, e_ilag, e_dst, e_w, n_direct, d1, U)
+            for k in range(nx):
+                xs[k] = x[k] + 0.5 * dt * k1[k]
+            if stage_y and (UNROLLED or not per_step):
+                stage_outputs(t + 0.5 * dt, xs, params, y, layout)
+            if not per_step:
+                if varying_u:
+                    stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
+                    if has_inputs:
+                        add_inputs(u, n, 0.5, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+            stage_derivs(t + 0.5 * dt, xs, params, u, y, ye, w_local, k2, layout)
+            for k in range(nx):
+                xs[k] = x[k] + 0.5 * dt * k2[k]
+            if stage_y and (UNROLLED or not per_step):
+                stage_outputs(t + 0.5 * dt, xs, params, y, layout)
+            if not per_step:
+                if varying_u:
+                    stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
+                    if has_inputs:
+                        add_inputs(u, n, 0.5, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+            stage_derivs(t + 0.5 * dt, xs, params, u, y, ye, w_local, k3, layout)
+            for k in range(nx):
+                xs[k] = x[k] + dt * k3[k]
+            if stage_y and (UNROLLED or not per_step):
+                stage_outputs(t + dt, xs, params, y, layout)
+            if not per_step:
+                if varying_u:
+                    stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
+                    if has_inputs:
+                        add_inputs(u, n, 1.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+            stage_derivs(t + dt, xs, params, u, y, ye, w_local, k4, layout)
+            for k in range(nx):
+                x[k] += dt / 6.0 * (k1[k] + 2.0 * k2[k] + 2.0 * k3[k] + k4[k])
         for k in range(noise_idx.shape[0]):
             x[noise_idx[k]] += dw[k]
         for k in range(ou_dst.shape[0]):
@@ -309,3 +303,4 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
         if n_bad:
             return n + 1
     return -1
+

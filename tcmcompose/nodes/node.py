@@ -146,6 +146,22 @@ class Node:
         params = self.params if params is None else params
         return f(*(params[n] for n in names))
 
+    def link_values(self, params=None):
+        """(weights, delays) of every connection, in order, for parameter
+        values ``params`` (dict name -> scalar; default the node's): one
+        compiled call for all links, as a run re-evaluates them every time."""
+        cached = self._compiled.get("_links")
+        if cached is None:
+            exprs = [c.weight for c in self.connections] + [c.delay for c in self.connections]
+            names = sorted({s.name for e in exprs if not isinstance(e, float) for s in e.free_symbols})
+            f = sp.lambdify([self._symbols[n] for n in names], exprs, "numpy")
+            cached = self._compiled["_links"] = (names, f)
+        names, f = cached
+        params = self.params if params is None else params
+        values = np.array(f(*(params[n] for n in names)), dtype=float)
+        n = len(self.connections)
+        return values[:n], values[n:]
+
     def replace(self, label, mass):
         """A new node with population ``label`` swapped for ``mass``; links kept.
 
