@@ -112,6 +112,35 @@ def functional_connectivity(data, dt=None, variable=None):
     return pd.DataFrame(c, index=labels, columns=labels)
 
 
+def cross_correlation(a, b, dt=None, max_lag_ms=None):
+    r"""Normalised cross-correlation of two signals, as a Series indexed by lag (ms).
+
+    .. math:: r(\tau) = \frac{1}{N \sigma_a \sigma_b} \sum_t (a_t - \bar a)(b_{t+\tau} - \bar b)
+
+    A positive lag means ``b`` follows ``a``: if b(t) = a(t - d), the peak
+    (``r.idxmax()``) sits at +d. ``a`` and ``b`` are 1-D arrays (pass ``dt``
+    in ms) or Series indexed by time in ms, on the same grid; ``max_lag_ms``
+    bounds the lags returned (default: a quarter of the record).
+    """
+    xa, dta, _, _ = as_signal(a, dt)
+    xb, dtb, _, _ = as_signal(b, dt)
+    if xa.shape[1] != 1 or xb.shape[1] != 1:
+        raise ModelError("cross_correlation takes two single channels; select one column of each.")
+    if len(xa) != len(xb) or not np.isclose(dta, dtb):
+        raise ModelError(f"the signals differ in length ({len(xa)}, {len(xb)}) or step ({dta}, {dtb} ms); "
+                         "put them on one time grid.")
+    xa, xb = xa[:, 0] - xa[:, 0].mean(), xb[:, 0] - xb[:, 0].mean()
+    scale = len(xa) * xa.std() * xb.std()
+    if scale == 0:
+        raise ModelError("a constant signal has no defined cross-correlation.")
+    n = len(xa)
+    max_lag = n // 4 if max_lag_ms is None else int(round(max_lag_ms / dta))
+    max_lag = min(max(max_lag, 0), n - 1)
+    full = scipy.signal.correlate(xb, xa, mode="full", method="fft") / scale    # index n - 1 is lag 0
+    lags = np.arange(-max_lag, max_lag + 1)
+    return pd.Series(full[n - 1 + lags], index=pd.Index(lags * dta, name="lag_ms"), name="r")
+
+
 def _upper(m, k=1):
     iu = np.triu_indices(m.shape[0], k)
     return m[iu]

@@ -77,6 +77,7 @@ class Lowered:
                     groups.append(Group(len(groups), mass))
                 groups[by_sig[sig]].members.append((k, label, mass))
         self.groups = groups
+        self._node_pos = {lab: k for k, lab in enumerate(self.node_labels)}
         self.masses = [g.mass for g in groups]
         # (node index, label) -> (group, instance)
         self.where = {(k, label): (g.index, i) for g in groups for i, (k, label, _) in enumerate(g.members)}
@@ -175,47 +176,55 @@ class Lowered:
         ``delay_expr``) are recomputed from ``model.params`` at every run.
         Blank an expression (``""``) to freeze that value and edit it directly.
         """
-        rows = []
+        rows, text = [], {}       # nodes often share link expressions: print each once
+
+        def show(v):
+            if isinstance(v, float):
+                return ""
+            if v not in text:
+                text[v] = str(v)
+            return text[v]
+
         for k, node in enumerate(self.network.nodes):
+            weights, delays = node.link_values()
             for n_link, c in enumerate(node.connections):
                 rows.append((self.node_labels[k], c.source, c.output, c.target, c.port,
-                             node.evaluate(c.weight), node.evaluate(c.delay),
-                             "" if isinstance(c.weight, float) else str(c.weight),
-                             "" if isinstance(c.delay, float) else str(c.delay), n_link))
+                             float(weights[n_link]), float(delays[n_link]), show(c.weight), show(c.delay), n_link))
         return pd.DataFrame(rows, columns=["node", "source", "output", "target", "port", "weight", "delay",
                                            "weight_expr", "delay_expr", "link"])
 
     def local_edges(self, table, params):
         """Edges of the local links; expression links evaluated with ``params``
         (the model's parameter table), writing their current values back into
-        ``table``."""
+        ``table``. A row is identified by its ``node`` and ``link`` (the
+        link's index in that node); source and target follow from them."""
         if len(table) == 0:
             return Edges.concat([])
-        src, dst = self._local_indices(table)
-        weight = table["weight"].to_numpy(dtype=float, copy=True)
-        delay = table["delay"].to_numpy(dtype=float, copy=True)
+        nodes, links = table["node"].tolist(), table["link"].tolist()
+        src, dst = self._local_indices(nodes, links)
+        shown_w = table["weight"].to_numpy(dtype=float)
+        shown_d = table["delay"].to_numpy(dtype=float)
+        weight, delay = shown_w.copy(), shown_d.copy()
         w_expr = np.asarray(table["weight_expr"], dtype=object) != ""
         d_expr = np.asarray(table["delay_expr"], dtype=object) != ""
         rows = np.nonzero(w_expr | d_expr)[0]
         if len(rows):
             values = params["value"].to_numpy()
             where = self._node_param_rows(params.index)
-            node_pos = {lab: k for k, lab in enumerate(self.node_labels)}
-            nodes, links = table["node"].tolist(), table["link"].tolist()
             per_node = {}
             for r in rows:
                 node = nodes[r]
                 if node not in per_node:     # every link of the node in one call
                     names, pos = where.get(node, ((), ()))
-                    per_node[node] = self.network.nodes[node_pos[node]].link_values(
+                    per_node[node] = self.network.nodes[self._node_pos[node]].link_values(
                         dict(zip(names, values[list(pos)])))
                 w, d = per_node[node]
                 if w_expr[r]:
                     weight[r] = w[links[r]]
                 if d_expr[r]:
                     delay[r] = d[links[r]]
-            for col, new in (("weight", weight), ("delay", delay)):   # show the values used
-                if not np.array_equal(table[col].to_numpy(), new):
+            for col, old, new in (("weight", shown_w, weight), ("delay", shown_d, delay)):
+                if not np.array_equal(old, new):    # show the values used
                     table[col] = new
         _check_edge_values(weight, delay, "connections table")
         n = len(src)
@@ -237,17 +246,24 @@ class Lowered:
         self._node_rows_cache = (index, rows)
         return rows
 
-    def _local_indices(self, table):
-        """(y index of the source, u index of the target) of every table row;
-        cached, as they follow from the structure columns alone."""
-        cols = ("node", "source", "output", "target", "port")
-        key = tuple(tuple(table[c].tolist()) for c in cols)
+    def _local_indices(self, nodes, links):
+        """(y index of the source, u index of the target) of every row (node,
+        link); cached, as they follow from the structure alone."""
+        key = (tuple(nodes), tuple(links))
         cached = getattr(self, "_local_cache", None)
         if cached is not None and cached[0] == key:
             return cached[1], cached[2]
-        node_pos = {lab: k for k, lab in enumerate(self.node_labels)}
-        src = np.array([self.y_index(node_pos[nd], s, o) for nd, s, o, _, _ in zip(*key)], dtype=np.int64)
-        dst = np.array([self.u_index(node_pos[nd], t, p) for nd, _, _, t, p in zip(*key)], dtype=np.int64)
+        src, dst = [], []
+        for node, link in zip(nodes, links):
+            k = self._node_pos.get(node)
+            conns = self.network.nodes[k].connections if k is not None else ()
+            if not isinstance(link, (int, np.integer)) or not 0 <= link < len(conns):
+                raise ModelError(f"connections table: node {node!r} has no link {link!r}; the table's node and "
+                                 "link columns identify a connection (edit weight and delay only).")
+            c = conns[link]
+            src.append(self.y_index(k, c.source, c.output))
+            dst.append(self.u_index(k, c.target, c.port))
+        src, dst = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
         self._local_cache = (key, src, dst)
         return src, dst
 

@@ -52,15 +52,15 @@ def plan_unroll(lowered, unroll=None):
     if unroll not in (None, True, False):
         raise ModelError(f"unroll={unroll!r}; use None (decide by size), True or False.")
     n_inst = sum(g.n for g in lowered.groups)
-    table = lowered.connection_table()
-    if unroll is False or (unroll is None and (n_inst > MAX_INSTANCES or len(table) > MAX_EDGES)):
+    nodes = lowered.network.nodes
+    n_links = sum(len(node.connections) for node in nodes)
+    if unroll is False or (unroll is None and (n_inst > MAX_INSTANCES or n_links > MAX_EDGES)):
         return None
     labels = lowered.node_labels
     members = tuple(tuple(f"{labels[k]}.{label}" for k, label, _ in g.members) for g in lowered.groups)
-    pos = {lab: k for k, lab in enumerate(labels)}
-    edges = tuple((lowered.y_index(pos[node], s, o), lowered.u_index(pos[node], t, p), f"{s}.{o}")
-                  for node, s, o, t, p in zip(table["node"], table["source"], table["output"],
-                                              table["target"], table["port"]))
+    # the order of the connection table: node by node, links in order
+    edges = tuple((lowered.y_index(k, c.source, c.output), lowered.u_index(k, c.target, c.port),
+                   f"{c.source}.{c.output}") for k, node in enumerate(nodes) for c in node.connections)
     layout = tuple(tuple(int(v) for v in row) for row in lowered.base_layout)
     return UnrollPlan(members, layout, int(lowered.n_p), edges)
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import tcmcompose as tc
-from tcmcompose.analysis.signal import (cross_spectrum, fcd, functional_connectivity, kuramoto_order,
+from tcmcompose.analysis.signal import (cross_correlation, cross_spectrum, fcd, functional_connectivity, kuramoto_order,
                                         matrix_correlation, welch_psd)
 from tcmcompose.result import Result
 
@@ -42,6 +42,25 @@ def test_cross_spectrum_phase_of_a_delay():
     # scipy's convention: Pxy = conj(X) Y, so the phase is that of y minus that of x: -w lag
     assert np.angle(csd[(0, 1)].iloc[k]) == pytest.approx(-W * lag, abs=1e-3)
     assert np.angle(csd[(1, 0)].iloc[k]) == pytest.approx(W * lag, abs=1e-3)
+
+
+def test_cross_correlation_peaks_at_the_delay():
+    """b(t) = a(t - 12.5 ms) + noise: the peak sits at +12.5 ms with r near the
+    signal-to-total variance ratio; swapping the signals moves it to -12.5 ms."""
+    rng = np.random.default_rng(4)
+    dt, lag = 0.5, 25
+    a = rng.standard_normal(20000)
+    b = np.concatenate([np.zeros(lag), a[:-lag]]) + 0.5 * rng.standard_normal(len(a))
+    r = cross_correlation(a, b, dt=dt, max_lag_ms=50.0)
+    assert r.index[0] == -50.0 and r.index[-1] == 50.0 and r.index.name == "lag_ms"
+    assert r.idxmax() == pytest.approx(12.5)
+    assert r.max() == pytest.approx(1 / np.sqrt(1.25), abs=0.02)
+    assert abs(r.drop(12.5)).max() < 0.05
+    assert cross_correlation(b, a, dt=dt, max_lag_ms=50.0).idxmax() == pytest.approx(-12.5)
+    with pytest.raises(tc.ModelError, match="constant signal"):
+        cross_correlation(np.ones(100), a[:100], dt=dt)
+    with pytest.raises(tc.ModelError, match="differ in length"):
+        cross_correlation(a[:100], a[:99], dt=dt)
 
 
 def test_functional_connectivity_of_correlated_signals():
