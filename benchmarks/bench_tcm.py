@@ -73,6 +73,7 @@ def bench_column(repeats):
     model.simulate(1.0, dt, initial=flat, record=[])
     print(f"TCM column ({model.n_states} states, {'unrolled' if model._mod.UNROLLED else 'group'} kernels), "
           f"Heun at dt = {dt} ms, each run a full simulate() call:")
+    medians = {}
     for n_steps in (20000, 200000):
         tg, th = [], []
         for _ in range(repeats):
@@ -83,12 +84,16 @@ def bench_column(repeats):
             xh = simulate_tcm_column_handwritten(x0.copy(), n_steps, dt)
             th.append(time.perf_counter() - t0)
         g, h = statistics.median(tg), statistics.median(th)
+        medians[n_steps] = (g, h)
         ours = np.zeros((8, 7))
         for k, (_, m, s) in enumerate(idx):
             ours[POPULATIONS.index(m), states.index(s)] = res.final_state[k]
         print(f"  {n_steps * dt / 1000:g} s ({n_steps} steps): tcmcompose {g * 1e3:.1f} ms "
               f"({n_steps / g:,.0f} column·steps/s), hand-written {h * 1e3:.1f} ms ({n_steps / h:,.0f}); "
               f"ratio = {g / h:.3f} (goal <= 1.10); max |state difference| = {np.abs(ours - xh).max():.1e}")
+    (g1, h1), (g2, h2) = medians[20000], medians[200000]
+    print(f"  marginal cost per step (10 s minus 1 s runs): tcmcompose {(g2 - g1) / 180000 * 1e9:.0f} ns, "
+          f"hand-written {(h2 - h1) / 180000 * 1e9:.0f} ns; ratio = {(g2 - g1) / (h2 - h1):.3f}")
     t0 = time.perf_counter()
     for _ in range(20):
         model.simulate(dt, dt, initial=flat, record=[])

@@ -205,8 +205,8 @@ class Lowered:
         shown_w = table["weight"].to_numpy(dtype=float)
         shown_d = table["delay"].to_numpy(dtype=float)
         weight, delay = shown_w.copy(), shown_d.copy()
-        w_expr = np.asarray(table["weight_expr"], dtype=object) != ""
-        d_expr = np.asarray(table["delay_expr"], dtype=object) != ""
+        w_expr = table["weight_expr"].to_numpy() != ""
+        d_expr = table["delay_expr"].to_numpy() != ""
         rows = np.nonzero(w_expr | d_expr)[0]
         if len(rows):
             values = params["value"].to_numpy()
