@@ -190,3 +190,26 @@ class Node:
     def __repr__(self):
         pops = ", ".join(f"{k}={m.name}" for k, m in self.masses.items())
         return f"Node({self.name!r}, {pops}, {len(self.connections)} connections)"
+
+
+def split_node_params(owner, local_defaults, masses, params):
+    """Sort a node factory's keyword arguments: the node's own parameters
+    (``local_defaults`` updated) and each population's defaults.
+
+    ``masses``: label -> Mass. A name several populations share is set on
+    each; an unknown name is an error listing every known one. Returns
+    (node parameters, label -> Mass with its new defaults).
+    """
+    local, per_mass = dict(local_defaults), {label: {} for label in masses}
+    for key, value in params.items():
+        if key in local:
+            local[key] = value
+            continue
+        owners = [label for label, m in masses.items() if key in m.params]
+        if not owners:
+            known = list(local_defaults) + sorted(set().union(*(m.params for m in masses.values())))
+            raise ModelError(f"{owner}: unknown parameter {key!r}; parameters are {known}.")
+        for label in owners:
+            per_mass[label][key] = value
+    return local, {label: m.with_params(**per_mass[label]) if per_mass[label] else m for label, m in masses.items()}
+

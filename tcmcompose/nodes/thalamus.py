@@ -1,7 +1,6 @@
 """The thalamic node of Costa et al. (2016): relay (TCR) and reticular (TRN) populations."""
-from ..errors import ModelError
 from ..masses.library.costa_thalamus import ThalamicRelay, ThalamicReticular
-from .node import Node
+from .node import Node, split_node_params
 
 #: local connection strengths (neurolib defaults): TRN -> TCR, TCR -> TRN, TRN -> TRN
 LOCAL_DEFAULTS = {"N_tr": 5.0, "N_rt": 3.0, "N_rr": 25.0}
@@ -28,24 +27,9 @@ def thalamus_node(**params):
     References: Costa M.S. et al. (2016) PLoS Comput Biol 12:e1005022;
     Cakan C. et al. (2023) Cogn Comput 15:1132-1152 (neurolib).
     """
-    tcr, trn = ThalamicRelay(), ThalamicReticular()
-    local, p_tcr, p_trn = dict(LOCAL_DEFAULTS), {}, {}
-    for key, value in params.items():
-        if key in local:
-            local[key] = value
-            continue
-        if key not in tcr.params and key not in trn.params:
-            known = list(LOCAL_DEFAULTS) + sorted(set(tcr.params) | set(trn.params))
-            raise ModelError(f"thalamus_node: unknown parameter {key!r}; parameters are {known}.")
-        if key in tcr.params:
-            p_tcr[key] = value
-        if key in trn.params:
-            p_trn[key] = value
-    if p_tcr:
-        tcr = tcr.with_params(**p_tcr)
-    if p_trn:
-        trn = trn.with_params(**p_trn)
-    return Node("thalamus", {"TCR": tcr, "TRN": trn},
+    local, masses = split_node_params("thalamus_node", LOCAL_DEFAULTS,
+                                      {"TCR": ThalamicRelay(), "TRN": ThalamicReticular()}, params)
+    return Node("thalamus", masses,
                 connections=[("TRN.rate", "TCR", "gaba", "N_tr"),
                              ("TCR.rate", "TRN", "ampa", "N_rt"),
                              ("TRN.rate", "TRN", "gaba", "N_rr")],

