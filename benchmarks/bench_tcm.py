@@ -6,7 +6,10 @@
    set to 0 to match the twin), Heun at dt = 0.05 ms for 1 s and 10 s:
    tcmcompose (a whole ``simulate`` call, fixed Python cost included) vs the
    hand-written Numba twin (benchmarks/handwritten_tcm_column.py), alternately
-   in this process; medians, ratio, and the largest state difference.
+   in this process; medians, ratio, and the largest state difference; the
+   marginal cost per step (difference of the two durations) isolates the
+   compiled loop from the fixed cost of a call. The column is a small model,
+   so it runs on the unrolled stage kernels (tcmcompose.codegen.unroll).
 2. A 90-source TCM network (sparse random forward/backward adjacency,
    extrinsic delays 5-20 ms, intrinsic delays on): node·steps/s at dt = 0.05 ms.
 3. Cold (empty cache, new process) and warm build times for both.
