@@ -78,7 +78,9 @@ class CompiledModel:
     @property
     def source(self):
         """The generated Python/Numba source, headed by this model's layout."""
-        lines = ["# Layout of this model (the module below is shared by every model of this structure)"]
+        shared = ("this model's own: a small model's stage kernels are unrolled over its populations"
+                  if self._mod.UNROLLED else "shared by every model of this structure")
+        lines = [f"# Layout of this model (the module below is {shared})"]
         for g, row in zip(self._low.groups, self._layout):
             members = [f"{self._low.node_labels[k]}.{label}" for k, label, _ in g.members]
             shown = ", ".join(members[:4]) + (f", ... ({len(members)} in all)" if len(members) > 4 else "")
