@@ -62,12 +62,12 @@ def _initial(model, initial):
 def compile_kernels(model):
     """Compile (or load from Numba's cache) the time loop: a zero-step call with
     the argument types of a real run, independent of the model's data."""
-    from ..codegen.lower import Edges
     plan = plan_delays(Edges.concat([]), 1.0)
     hist, hist_dot = constant_history(plan, np.zeros(model._low.n_y), True)
     x = model.x0.copy()
     none = np.zeros(0, dtype=np.int64)
-    model._mod.integrate(0, False, x, model.param_vector(), model._layout, 0, 0, 0, 1.0, np.zeros(len(model._mod.LOCAL_SRC)),
+    w_local = np.zeros(len(model._mod.LOCAL_SRC))
+    model._mod.integrate(0, False, x, model.param_vector(), model._layout, 0, 0, 0, 1.0, w_local,
                          plan.src, plan.row, plan.lag, plan.ilag, plan.dst, plan.weight, plan.kind, plan.ref,
                          plan.n_direct, plan.d1, plan.integer_lags, 0, plan.buf_src, hist, hist_dot, model.u_base,
                          model._low.n_y, none, none, 1, 1, np.empty((0, 0)),
