@@ -107,9 +107,10 @@ def delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, half,
 
 @kernel
 def stage_inputs(y, hist, hist_dot, n, c, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag, integer_lags, e_dst,
-                 e_w, e_kind, e_ref, n_direct, d1, u_base, u):
+                 e_w, e_kind, e_ref, n_direct, d1, u_base, u, stim_n0, stim_dst, stim_vals, ou_dst, ou_state):
     """Inputs at stage offset c: base + delayed linear sums (precomputed) +
-    undelayed edges (current stage outputs) + delayed diffusive/Kuramoto edges."""
+    undelayed edges (current stage outputs) + delayed diffusive/Kuramoto edges
+    + external inputs (stimuli and OU processes)."""
     ci = 0 if c == 0.0 else (2 if c == 1.0 else 1)
     for k in range(u.shape[0]):
         u[k] = u_base[k] + U[ci, k]
@@ -132,6 +133,8 @@ def stage_inputs(y, hist, hist_dot, n, c, dt, mask, interp, U, e_src, e_row, e_l
             u[e_dst[e]] += e_w[e] * (a - y[e_ref[e]])
         else:
             u[e_dst[e]] += e_w[e] * math.sin(a - y[e_ref[e]])
+    if stim_dst.shape[0] > 0 or ou_dst.shape[0] > 0:
+        add_inputs(u, n, c, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
 
 
 @kernel
@@ -194,8 +197,7 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
     # skip the input passes that have nothing to do (their calls cost more
     # than a small model's arithmetic): with no edges and no external inputs
     # u stays u_base for the whole run
-    has_inputs = stim_dst.shape[0] > 0 or ou_dst.shape[0] > 0
-    varying_u = e_src.shape[0] > 0 or has_inputs
+    varying_u = e_src.shape[0] > 0 or stim_dst.shape[0] > 0 or ou_dst.shape[0] > 0
     has_delayed_linear = d1 > n_direct
     for k in range(u.shape[0]):
         u[k] = u_base[k]
@@ -221,9 +223,8 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
                          e_row, e_lag, e_ilag, e_dst, e_w, n_direct, d1, U)
         if varying_u:
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
-                         integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
-            if has_inputs:
-                add_inputs(u, n, 0.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u,
+                         stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
         stage_derivs(t, x, params, u, y, ye, w_local, k1, layout)
         if method >= EULER_MARUYAMA:
             given = xi.shape[0] > 0
@@ -243,9 +244,8 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
             if not per_step:
                 if varying_u:
                     stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
-                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
-                    if has_inputs:
-                        add_inputs(u, n, 1.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u,
+                                 stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             stage_derivs(t + dt, xs, params, u, y, ye, w_local, k2, layout)
             for k in range(nx):
                 x[k] += 0.5 * dt * (k1[k] + k2[k])
@@ -263,9 +263,8 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
             if not per_step:
                 if varying_u:
                     stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
-                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
-                    if has_inputs:
-                        add_inputs(u, n, 0.5, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u,
+                                 stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             stage_derivs(t + 0.5 * dt, xs, params, u, y, ye, w_local, k2, layout)
             for k in range(nx):
                 xs[k] = x[k] + 0.5 * dt * k2[k]
@@ -274,9 +273,8 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
             if not per_step:
                 if varying_u:
                     stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
-                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
-                    if has_inputs:
-                        add_inputs(u, n, 0.5, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u,
+                                 stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             stage_derivs(t + 0.5 * dt, xs, params, u, y, ye, w_local, k3, layout)
             for k in range(nx):
                 xs[k] = x[k] + dt * k3[k]
@@ -285,9 +283,8 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
             if not per_step:
                 if varying_u:
                     stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
-                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u)
-                    if has_inputs:
-                        add_inputs(u, n, 1.0, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u,
+                                 stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
             stage_derivs(t + dt, xs, params, u, y, ye, w_local, k4, layout)
             for k in range(nx):
                 x[k] += dt / 6.0 * (k1[k] + 2.0 * k2[k] + 2.0 * k3[k] + k4[k])
