@@ -20,9 +20,10 @@ from .analysis.fixed_point import FixedPoint, fixed_point  # noqa: E402
 from .analysis.linearise import Linearisation, linearise  # noqa: E402
 from .analysis.transfer import predict_csd, transfer_function  # noqa: E402
 from . import inference  # noqa: E402
-from .inference import Posterior, variational_laplace  # noqa: E402
+from .inference import Posterior, compare, reduce_posterior, variational_laplace  # noqa: E402
 
 __all__ = ["Mass", "Node", "Connection", "Network", "Coupling", "build", "CompiledModel", "Result",
            "TCMColumn", "tcm_network", "datasets", "observe", "stimulus", "get_model", "list_models",
            "ModelError", "SimulationError", "fixed_point", "FixedPoint", "linearise", "Linearisation", "transfer_function",
-           "predict_csd", "__version__", "inference", "variational_laplace", "Posterior"]
+           "predict_csd", "__version__", "inference", "variational_laplace", "Posterior", "compare",
+           "reduce_posterior"]
