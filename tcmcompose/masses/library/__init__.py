@@ -1,5 +1,6 @@
 """The library of ready-made masses (see ``tc.list_models()`` for the catalogue)."""
 from .coombes_byrne import CoombesByrne
+from .damped_oscillator import DampedOscillator
 from .costa_thalamus import ThalamicRelay, ThalamicReticular
 from .epileptor import Epileptor
 from .fitzhugh_nagumo import FitzHughNagumo
@@ -12,12 +13,15 @@ from .linear_node import LinearNode
 from .lorenz import Lorenz
 from .montbrio import MontbrioPazoRoxin
 from .reduced_wong_wang import ReducedWongWangExcInh
+from .stuart_landau import StuartLandau
 from .threshold_linear import ThresholdLinear
 from .van_der_pol import VanDerPol
 from .wilson_cowan import WilsonCowanExc, WilsonCowanInh
 from .wong_wang import WongWang
+from .zetterberg_jansen import ZetterbergJansen
 
 __all__ = ["CoombesByrne", "Epileptor", "FitzHughNagumo", "Generic2dOscillator", "Hopf", "JansenRit", "Kuramoto", "LarterBreakspear", "LinearNode",
            "Lorenz", "MontbrioPazoRoxin", "ReducedWongWangExcInh", "ThalamicRelay", "ThalamicReticular",
            "ThresholdLinear", "VanDerPol",
-           "WilsonCowanExc", "WilsonCowanInh", "WongWang"]
+           "WilsonCowanExc", "WilsonCowanInh", "WongWang",
+           "DampedOscillator", "StuartLandau", "ZetterbergJansen"]
