@@ -37,6 +37,35 @@ kernel = njit(cache=True, error_model="numpy")
 '''
 
 
+def reuse_subtrees(expr, swap):
+    """``expr`` with every occurrence of a key of ``swap`` replaced by its symbol.
+
+    An occurrence is a subtree equal to the key, or, for a sum or product
+    key, some of the terms (factors) of a sum (product) in ``expr`` that are
+    exactly the key's terms (factors): a firing rate ``r = a/b`` is found in
+    ``4*a*c/b`` (SymPy flattens products). Nothing else is matched: no
+    powers, inverses or other algebraic rewriting, so the result is the same
+    function as ``expr`` wherever ``expr`` is defined, up to rounding.
+    """
+    if expr in swap:
+        return swap[expr]
+    if expr.is_Atom or not expr.args:
+        return expr
+    args = list(expr.args)
+    found = []
+    if isinstance(expr, (sp.Add, sp.Mul)):
+        for key, sym in swap.items():
+            if type(key) is type(expr) and len(key.args) < len(args):
+                rest = list(args)
+                try:
+                    for a in key.args:
+                        rest.remove(a)
+                except ValueError:
+                    continue
+                args, found = rest, found + [sym]
+    return expr.func(*([reuse_subtrees(a, swap) for a in args] + found))
+
+
 def _cse(exprs):
     temps, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("_c"), optimizations="basic")
     return temps, reduced
@@ -124,17 +153,19 @@ class _GroupWriter:
         return loads, rest
 
     def rhs_reusing_outputs(self):
-        """(loads, computation) of the right-hand side with every non-trivial
-        output expression replaced by the output already stored in ``_y``
-        (the unrolled kernel computes outputs once per stage, so the firing
-        rate that drives, e.g., an M-channel target is not evaluated twice)."""
+        """(loads, computation) of the right-hand side where every non-trivial
+        output expression that occurs verbatim in it (as a subtree of the
+        expression tree) is read back from ``_y`` instead (the unrolled kernel
+        computes outputs once per stage, so the firing rate that drives, e.g.,
+        an M-channel target is not evaluated twice).
+
+        The match is structural (:func:`reuse_subtrees`), never algebraic:
+        SymPy's ``subs`` would rewrite the equations through the output (x
+        becomes r**2 for an output r = sqrt(x)), which changes them wherever
+        the output is not defined (x < 0)."""
         swap = {e: self.out_syms[o] for o, e in self.mass.outputs.items() if not e.is_Atom}
-        targets = []
-        for k, s in enumerate(self.states):
-            e = self.mass.equations[s]
-            for old, sym in swap.items():
-                e = e.subs(old, sym)
-            targets.append((f"_dx[_xo + {self._off(k)}_i]", e))
+        targets = [(f"_dx[_xo + {self._off(k)}_i]", reuse_subtrees(self.mass.equations[s], swap))
+                   for k, s in enumerate(self.states)]
         return self._body_parts(targets, "    ")
 
     def outputs_parts(self):
