@@ -249,32 +249,32 @@ class CompiledModel:
         from .integrate.simulate import simulate
         return simulate(self, duration, dt, method, **options)
 
-    def simulate_batch(self, runs, duration, dt, method="heun", seed=None, **options):
-        """Several runs of this model, each with its own random stream.
+    def simulate_batch(self, runs, duration, dt, method="heun", seed=None, workers=None, reduce=None,
+                       on_error="raise", **options):
+        """Several runs of this model in parallel threads, each with its own random stream.
 
-        ``runs`` is a number of repeats, or a list of parameter edits (one dict
-        ``{"label.param": value or per-node values}`` per run, applied with
-        :meth:`set_param` and undone afterwards). Run k is seeded with
-        ``res.info["seed"]``, drawn from ``numpy.random.SeedSequence(seed)``
-        spawned streams: the batch is reproducible from ``seed`` and its runs
-        are statistically independent. Other options as :meth:`simulate`.
-        Returns a list of :class:`~tcmcompose.Result`.
+        ``runs``: a number of repeats, a list of edits (one dict per run,
+        ``{"label.param": value or per-node values}``, any name
+        :meth:`set_param` takes, e.g. coupling gains and delay scalings; an
+        optional ``"seed"`` entry), or a DataFrame with one row per run and
+        those names as columns. Edits apply to that run only. Run k without
+        its own seed is seeded with child k of
+        ``numpy.random.SeedSequence(seed)``: the batch is reproducible from
+        ``seed``, its runs are independent, and run k is bit-identical to
+        ``simulate(..., seed=batch.runs.seed[k])``.
+
+        ``workers`` threads (default: every core) each run on their own
+        copy of the model's data (the kernels release the GIL).
+        ``reduce(result, k)`` keeps a summary per run instead of its traces;
+        ``on_error="record"`` keeps failed runs as
+        :class:`~tcmcompose.explore.batch.RunError` (``"raise"`` re-raises).
+        Other options as :meth:`simulate`. Returns a
+        :class:`~tcmcompose.explore.BatchResult` (a sequence of Results with
+        ``.runs``, ``.to_dataframe()``, ``.to_xarray()``).
         """
-        edits = [{}] * int(runs) if isinstance(runs, (int, np.integer)) else list(runs)
-        if not edits:
-            raise ModelError("simulate_batch needs at least one run (runs = a count or a list of parameter edits).")
-        seeds = [int(ss.generate_state(1)[0]) for ss in np.random.SeedSequence(seed).spawn(len(edits))]
-        saved = self.params["value"].to_numpy(copy=True)
-        results = []
-        try:
-            for edit, run_seed in zip(edits, seeds):
-                self.params["value"] = saved.copy()
-                for name, value in dict(edit).items():
-                    self.set_param(name, value)
-                results.append(self.simulate(duration, dt, method, seed=run_seed, **options))
-        finally:
-            self.params["value"] = saved
-        return results
+        from .explore.batch import simulate_batch
+        return simulate_batch(self, runs, duration, dt, method, seed=seed, workers=workers, reduce=reduce,
+                              on_error=on_error, **options)
 
     def __repr__(self):
         groups = ", ".join(f"{g.mass.name}×{g.n}" for g in self._low.groups)

@@ -33,7 +33,7 @@ from numba import njit
 
 # every kernel: cached on disk; float errors give inf/NaN (no per-division
 # checks), which the time loop's divergence check then reports by name
-kernel = njit(cache=True, error_model="numpy")
+kernel = njit(cache=True, nogil=True, error_model="numpy")
 '''
 
 
