@@ -247,7 +247,9 @@ class CompiledModel:
         :func:`tcmcompose.integrate.simulate.simulate`.
         """
         from .integrate.simulate import simulate
-        return simulate(self, duration, dt, method, **options)
+        res = simulate(self, duration, dt, method, **options)
+        res.model, res.settings = self, {"duration": duration, "dt": dt, "method": method, **options}  # for re-runs
+        return res
 
     def simulate_batch(self, runs, duration, dt, method="heun", seed=None, workers=None, reduce=None,
                        on_error="raise", **options):
