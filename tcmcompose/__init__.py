@@ -16,6 +16,7 @@ from . import datasets, observe, stimulus  # noqa: E402
 from .catalogue import get_model, list_models  # noqa: E402
 from .model import CompiledModel, build  # noqa: E402
 from .result import Result  # noqa: E402
+from .integrate.options import Record, Solver  # noqa: E402
 from .analysis.fixed_point import FixedPoint, fixed_point  # noqa: E402
 from .analysis.linearise import Linearisation, linearise  # noqa: E402
 from .analysis.transfer import predict_csd, transfer_function  # noqa: E402
@@ -29,4 +30,4 @@ __all__ = ["Mass", "Node", "Connection", "Network", "Coupling", "build", "Compil
            "TCMColumn", "tcm_network", "datasets", "observe", "stimulus", "get_model", "list_models",
            "ModelError", "SimulationError", "fixed_point", "FixedPoint", "linearise", "Linearisation", "transfer_function",
            "predict_csd", "__version__", "inference", "variational_laplace", "Posterior", "compare",
-           "reduce_posterior", "io", "save", "load", "Simulation", "load_result"]
+           "reduce_posterior", "io", "save", "load", "Simulation", "load_result", "Record", "Solver"]

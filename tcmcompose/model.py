@@ -6,6 +6,7 @@ import pandas as pd
 import scipy.sparse as sps
 
 from . import __version__
+from .address import NETWORK, broadcast_values, resolve
 from .codegen.cache import load_module
 from .codegen.generate import BO, CO, DO
 from .codegen.lower import Edges, Lowered, as_network
@@ -54,11 +55,11 @@ class CompiledModel:
         self.output_index = lowered.output_index
         self.input_index = lowered.input_index
         self.x0 = lowered.x0.copy()
-        self.params, self._kernel_pos = lowered.param_table()
+        table, self._kernel_pos = lowered.param_table()
+        self.params = _with_coupling_rows(table, self.network.couplings, lowered.node_labels)
         self._params_index = self.params.index
         self.connections = lowered.connection_table()
-        self.couplings = [Coupling(c.source, c.target, c.gain, c.kind, np.array(c.weights, float),
-                                   np.array(c.delays, float), c.name) for c in self.network.couplings]
+        self.couplings = [ModelCoupling(self, c) for c in self.network.couplings]
         self.u_base = np.zeros(lowered.n_u)
         self._layout = self._full_layout()
 
@@ -115,25 +116,28 @@ class CompiledModel:
         return ext
 
     def set_param(self, name, value, nodes=None):
-        """Set parameter ``"label.param"`` to a scalar or one value per selected instance.
+        """Set parameters named by ``name`` to ``value``; no rebuild.
 
-        ``nodes`` selects node labels (a list, a boolean mask over the
-        network's nodes, or None for all).
+        ``name`` follows :mod:`tcmcompose.address`: ``"E.tau"`` (every node
+        with population E), ``"ctx.E.tau"`` (node ctx only), globs
+        (``"SP.g_*"``, ``"*.tau"``), ``"node.c_ee"`` (node parameters) and
+        coupling parameters ``"<coupling>.gain"`` / ``"<coupling>.delay_scale"``.
+        ``nodes`` selects nodes by label, pattern, index, slice or boolean
+        mask. ``value`` is a scalar or one value per matched entry, in the
+        order of :meth:`get_param` (selection order, then table order).
         """
-        label, _, pname = name.partition(".")
-        idx = self.params.index
-        sel = (idx.get_level_values("mass") == label) & (idx.get_level_values("param") == pname)
-        if nodes is not None:
-            nodes = np.asarray(nodes)
-            if nodes.dtype == bool:
-                nodes = np.asarray(self._low.node_labels)[nodes]
-            sel &= np.isin(idx.get_level_values("node"), [str(n) for n in nodes])
-        if not sel.any():
-            known = sorted({f"{m}.{p}" for _, m, p in idx})
-            raise ModelError(f"no parameter {name!r} (for the selected nodes); parameters: {known[:40]}")
-        values = self.params["value"].to_numpy(copy=True)
-        values[sel] = value
-        self.params["value"] = values
+        pos = resolve(self.params.index, name, self._low.node_labels, nodes, "parameter")
+        entries = [".".join(map(str, self.params.index[k])) for k in pos]
+        vals = broadcast_values(value, len(pos), name, entries)
+        column = self.params["value"].to_numpy(dtype=float, copy=True)
+        column[pos] = vals
+        self.params["value"] = column
+
+    def get_param(self, name, nodes=None):
+        """Values of the parameters named by ``name`` (same rules as
+        :meth:`set_param`) as a Series indexed by (node, mass, param)."""
+        pos = resolve(self.params.index, name, self._low.node_labels, nodes, "parameter")
+        return self.params["value"].iloc[pos]
 
     def _coupling(self, coupling):
         if coupling is None:
@@ -160,8 +164,16 @@ class CompiledModel:
     def edges(self):
         """All edges (local connections and couplings) as flat arrays."""
         parts = [self._low.local_edges(self.connections, self.params)]
-        parts += [self._low.coupling_edges(c) for c in self.couplings]
-        return Edges.concat(parts)
+        return Edges.concat(parts + self._coupling_edges())
+
+    def _coupling_edges(self):
+        """Edges of every coupling with its current gain and delay scaling
+        (rows ``network.<coupling>.gain`` / ``.delay_scale`` of :attr:`params`)."""
+        out = []
+        for c in self.couplings:
+            scaled = Coupling(c.source, c.target, c.gain, c.kind, c.weights, c.delays * c.delay_scale, c.name)
+            out.append(self._low.coupling_edges(scaled))
+        return out
 
     # ------------------------------------------------------------ evaluation
     def _state(self, x, what="x"):
@@ -238,17 +250,57 @@ class CompiledModel:
         from .integrate.simulate import compile_kernels
         compile_kernels(self)
 
-    def simulate(self, duration, dt, method="heun", **options):
+    def simulate(self, duration, dt, method="heun", *, initial=None, record=None, every=1, transient=0.0,
+                 stimuli=None, seed=None, noise=True, noise_path=None, coupling_mode="per_stage",
+                 delay_interpolation="nearest", progress=False, chunk=None, **more):
         """Integrate from the initial state for ``duration`` ms at fixed step ``dt`` ms.
 
-        Options (``initial``, ``record``, ``every``, ``transient``,
-        ``coupling_mode``, ``delay_interpolation``, ``stimuli``, ``seed``,
-        ``noise``, ``noise_path``, ``progress``, ``chunk``) are documented in
-        :func:`tcmcompose.integrate.simulate.simulate`.
+        Parameters (details in :func:`tcmcompose.integrate.simulate.simulate`)
+        ----------
+        method : str or :class:`~tcmcompose.Solver`
+            "euler", "heun", "rk4" (deterministic); "euler_maruyama",
+            "stochastic_heun" (additive noise). A ``Solver`` also sets
+            ``coupling_mode`` and ``delay_interpolation``.
+        initial : array or dict
+            Flat state vector, or ``{"E.V": value}`` (names as in
+            :mod:`tcmcompose.address`; scalar or one value per match).
+        record : list of names or :class:`~tcmcompose.Record`
+            States or outputs to keep (default all states); a ``Record``
+            also sets ``every`` and ``transient``.
+        every : int
+            Keep every ``every``-th step.
+        transient : float
+            ms discarded at the start.
+        stimuli : dict or list of (target, stimulus)
+            Input-port target (``"E.ampa"``, ``("E.ampa", nodes)``) -> a
+            :mod:`tcmcompose.stimulus` object, number or array.
+        seed : int
+            Seeds every random draw of the run; default a fresh seed
+            (reported in ``res.info["seed"]``).
+        noise : bool
+            False integrates a noisy model's deterministic part.
+        noise_path : array (steps, noisy states)
+            Standard normal draws to replay instead of the generator.
+        coupling_mode : "per_stage" or "per_step"
+            Couplings evaluated at every stage's own time, or once per step.
+        delay_interpolation : "nearest" or "linear"
+            Delays rounded to whole steps, or fractional with interpolation.
+        progress : bool
+            tqdm progress bar (runs in chunks).
+        chunk : int
+            Steps per compiled call.
+        **more
+            Further options of :func:`tcmcompose.integrate.simulate.simulate`.
         """
+        from .integrate.options import unpack
         from .integrate.simulate import simulate
-        res = simulate(self, duration, dt, method, **options)
-        res.model, res.settings = self, {"duration": duration, "dt": dt, "method": method, **options}  # for re-runs
+        options = dict(initial=initial, every=every, transient=transient, stimuli=stimuli, seed=seed, noise=noise,
+                       noise_path=noise_path, coupling_mode=coupling_mode, delay_interpolation=delay_interpolation,
+                       progress=progress, chunk=chunk, **more)
+        method, record, options = unpack(method, record, options)
+        res = simulate(self, duration, dt, method, record=record, **options)
+        res.model, res.settings = self, {"duration": duration, "dt": dt, "method": method, "record": record,
+                                         **options}  # for re-runs
         return res
 
     def simulate_batch(self, runs, duration, dt, method="heun", seed=None, workers=None, reduce=None,
@@ -278,6 +330,96 @@ class CompiledModel:
         return simulate_batch(self, runs, duration, dt, method, seed=seed, workers=workers, reduce=reduce,
                               on_error=on_error, **options)
 
+    # -------------------------------------------------------------- pickling
+    def __reduce__(self):
+        """Pickle by structure and values: the network declaration plus the
+        editable data; unpickling rebuilds from the on-disk cache of generated
+        modules (no code generation when the cache has the structure)."""
+        data = {"params": self.params, "connections": self.connections, "x0": self.x0, "u_base": self.u_base,
+                "couplings": [(np.asarray(c.weights), np.asarray(c.delays)) for c in self.couplings]}
+        return _unpickle, (self.network, bool(self._mod.UNROLLED), data)
+
     def __repr__(self):
         groups = ", ".join(f"{g.mass.name}×{g.n}" for g in self._low.groups)
         return f"CompiledModel({self.n_states} states; {groups}; {len(self.edges().src)} edges)"
+
+
+def _unpickle(network, unrolled, data):
+    model = build(network, eager=False, unroll=unrolled)
+    model.params = data["params"]
+    model.connections = data["connections"]
+    model.x0 = np.array(data["x0"], dtype=float)
+    model.u_base = np.array(data["u_base"], dtype=float)
+    for c, (w, d) in zip(model.couplings, data["couplings"]):
+        c.weights, c.delays = np.array(w, dtype=float), np.array(d, dtype=float)
+    return model
+
+
+COUPLING_PARAMS = {"gain": "global weight: scales the coupling's weight matrix",
+                   "delay_scale": "scales the coupling's delay matrix (1 = as given; e.g. 1/speed change)"}
+
+
+def _with_coupling_rows(table, couplings, node_labels):
+    """The parameter table plus one row per coupling parameter, under node
+    ``"network"`` and mass = the coupling's name (appended after every node,
+    so the table stays lexsorted and kernel rows keep their positions)."""
+    if not couplings:
+        return table
+    if NETWORK in node_labels:
+        raise ModelError(f"a node is labelled {NETWORK!r}, which names the coupling parameters in model.params; "
+                         "choose another label.")
+    idx = table.index
+    levels = [list(idx.levels[0]) + [NETWORK], list(idx.levels[1]), list(idx.levels[2])]
+    codes = [list(c) for c in idx.codes]
+    new_values, n0 = [], len(levels[0]) - 1
+    for c in couplings:
+        for pname, value in (("gain", c.gain), ("delay_scale", 1.0)):
+            for lev, v in ((1, c.name), (2, pname)):
+                if v not in levels[lev]:
+                    levels[lev].append(v)
+            codes[0].append(n0)
+            codes[1].append(levels[1].index(c.name))
+            codes[2].append(levels[2].index(pname))
+            new_values.append(value)
+    n_new = len(new_values)
+    extra_order = np.lexsort((np.array(codes[2][-n_new:]), np.array(codes[1][-n_new:])))
+    for lev in range(3):
+        tail = np.array(codes[lev][-n_new:])[extra_order]
+        codes[lev][-n_new:] = tail.tolist()
+    values = np.array(new_values, dtype=float)[extra_order]
+    index = pd.MultiIndex(levels=levels, codes=codes, names=idx.names)
+    extra = pd.DataFrame({"value": values, "transform": "", "prior_mean": np.nan, "prior_var": np.nan},
+                         index=index[len(table):])
+    out = pd.concat([table, extra])
+    out.index = index
+    return out
+
+
+class ModelCoupling(Coupling):
+    """A model's coupling: weights and delays are its own arrays (edit them, or
+    use :meth:`CompiledModel.set_weights`); ``gain`` and ``delay_scale`` read
+    and write the model's parameter table (rows ``network.<name>.gain`` and
+    ``.delay_scale``), so batch runs and sweeps can vary them like any parameter."""
+
+    def __init__(self, model, c):          # noqa: D107 - bound to a model's table
+        self.__dict__.update(source=c.source, target=c.target, kind=c.kind, name=c.name,
+                             weights=np.array(c.weights, float), delays=np.array(c.delays, float))
+        self.__dict__["_model"] = model
+
+    def _row(self, pname):
+        return self._model.params.index.get_loc((NETWORK, self.name, pname))
+
+    def _get(self, pname):
+        return float(self._model.params["value"].iloc[self._row(pname)])
+
+    def _set(self, pname, value):
+        self._model.set_param(f"{NETWORK}.{self.name}.{pname}", value)
+
+    gain = property(lambda self: self._get("gain"), lambda self, v: self._set("gain", v),
+                    doc="Global weight of the coupling (a row of model.params).")
+    delay_scale = property(lambda self: self._get("delay_scale"), lambda self, v: self._set("delay_scale", v),
+                           doc="Factor on the coupling's delays (a row of model.params).")
+
+    def __reduce__(self):
+        return Coupling, (self.source, self.target, self.gain, self.kind, self.weights,
+                          self.delays * self.delay_scale, self.name)

@@ -25,18 +25,18 @@ import scipy.sparse as sps
 import scipy.sparse.linalg as spla
 
 from ..errors import ModelError
+from ..address import find
 from .linearise import linearise
 
 
 def _select(index, level, names, what):
     """Positions of 'label.var' names in a (node, mass, var) index."""
-    names = [names] if isinstance(names, str) else list(names)
+    names = [names] if isinstance(names, (str, tuple)) else list(names)
     pos, labels = [], []
     for name in names:
-        label, _, var = name.partition(".")
-        sel = np.nonzero((index.get_level_values("mass") == label) & (index.get_level_values(level) == var))[0]
+        sel = find(index, name)          # tcmcompose.address: "E.V", "ctx.E.V", "*.V", (name, nodes)
         pos.append(sel)
-        labels += [f"{index[k][0]}.{name}" for k in sel]
+        labels += [".".join(map(str, index[k])) for k in sel]
     return np.concatenate(pos) if pos else np.zeros(0, int), labels
 
 

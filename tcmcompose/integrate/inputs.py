@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..address import resolve
 from ..errors import ModelError
 
 
@@ -75,37 +76,11 @@ class _Constant:
 
 
 def resolve_targets(model, key):
-    """u indices for a stimulus key: 'mass.port' (all nodes that have it),
-    'node.mass.port' (one node), or ('mass.port', nodes) with node labels,
-    indices or a boolean mask."""
-    nodes = None
-    if isinstance(key, tuple):
-        key, nodes = key
-    parts = str(key).split(".")
-    if len(parts) == 3:
-        nodes, parts = [parts[0]], parts[1:]
-    if len(parts) != 2:
-        raise ModelError(f"stimulus target {key!r}: write 'mass.port', 'node.mass.port' or ('mass.port', nodes).")
-    label, port = parts
-    idx = model.input_index
-    sel = (idx.get_level_values("mass") == label) & (idx.get_level_values("port") == port)
-    if nodes is not None:
-        labels = np.asarray(model._low.node_labels)
-        nodes = np.asarray(nodes)
-        if nodes.dtype == bool:
-            nodes = labels[nodes]
-        elif np.issubdtype(nodes.dtype, np.integer):
-            if nodes.min() < 0 or nodes.max() >= len(labels):
-                raise ModelError(f"stimulus target {key!r}: node index out of range 0..{len(labels) - 1}.")
-            nodes = labels[nodes]
-        unknown = set(map(str, nodes)) - set(labels)
-        if unknown:
-            raise ModelError(f"stimulus target {key!r}: unknown node(s) {sorted(unknown)[:5]}.")
-        sel &= np.isin(idx.get_level_values("node"), [str(n) for n in nodes])
-    if not sel.any():
-        ports = sorted({f"{m}.{p}" for _, m, p in idx})
-        raise ModelError(f"stimulus target {key!r} matches no input port; ports are {ports}.")
-    return np.nonzero(sel)[0].astype(np.int64)
+    """u indices for a stimulus target, resolved by :func:`tcmcompose.address.resolve`:
+    ``"mass.port"`` (every node that has it), ``"node.mass.port"``, patterns
+    (``"*.ampa"``), or ``("mass.port", nodes)`` with node labels, indices, a
+    slice or a boolean mask."""
+    return resolve(model.input_index, key, model._low.node_labels, what="input port")
 
 
 def plan_inputs(model, stimuli, dt):

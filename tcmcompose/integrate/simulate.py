@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from ..address import broadcast_values, find, is_pattern, resolve
 from ..codegen.lower import Edges
 from ..errors import ModelError, SimulationError
 from ..result import Result
@@ -15,45 +16,59 @@ STOCHASTIC = ("euler_maruyama", "stochastic_heun")
 
 
 def _record_targets(model, record):
-    """Resolve names like 'E.V' (state) or 'E.rate' (output) to flat indices."""
-    low = model._low
+    """Flat state and output indices of the recorded variables.
+
+    Each name is resolved by :func:`tcmcompose.address.resolve` as a state,
+    else as an output (``"E.V"``, ``"ctx.E.V"``, ``"E.*"``, ``("E.V", nodes)``).
+    Results are keyed ``"mass.var"``: names that select the same variable in
+    different nodes share one key, its columns in selection order."""
     s_idx, y_idx = model.state_index, model.output_index
+    labels = model._low.node_labels
     if record is None:
         record = list(dict.fromkeys(f"{m}.{s}" for _, m, s in s_idx))
-    elif isinstance(record, str):
+    elif isinstance(record, (str, tuple)):
         record = [record]
-    rec_x, rec_y, names = [], [], []
+    groups = {}          # "mass.var" -> (kind, [flat indices])
     for name in record:
-        label, _, var = name.partition(".")
-        xs = np.nonzero((s_idx.get_level_values("mass") == label) & (s_idx.get_level_values("state") == var))[0]
-        if len(xs):
-            rec_x.append(xs)
-            names.append((name, "x", s_idx.get_level_values("node")[xs]))
-            continue
-        ys = np.nonzero((y_idx.get_level_values("mass") == label) & (y_idx.get_level_values("output") == var))[0]
-        if len(ys):
-            rec_y.append(ys)
-            names.append((name, "y", y_idx.get_level_values("node")[ys]))
-            continue
-        known = sorted({f"{m}.{s}" for _, m, s in s_idx} | {f"{m}.{o}" for _, m, o in y_idx})
-        raise ModelError(f"cannot record {name!r}: no such state or output; choose from {known}")
+        try:
+            pos, kind = resolve(s_idx, name, labels, what="state", extra=[("output", y_idx)])
+        except ModelError as err:
+            raise ModelError(f"cannot record {name!r}: {err}") from None
+        hits = [(kind, k) for k in pos]
+        if kind == "state" and is_pattern(name if isinstance(name, str) else name[0]):
+            # a pattern also takes the outputs that do not share a state's name
+            states = {(m, v) for _, m, v in (s_idx[k] for k in pos)}
+            hits += [("output", k) for k in find(y_idx, name, labels) if tuple(y_idx[k])[1:] not in states]
+        for kind, k in hits:
+            index = s_idx if kind == "state" else y_idx
+            _, mass, var = index[k]
+            key = f"{mass}.{var}"
+            where, members = groups.setdefault(key, (kind, []))
+            if where != kind:
+                raise ModelError(f"record: {key!r} names both a state and an output; record one of them.")
+            if k not in members:
+                members.append(int(k))
+    rec_x, rec_y, names = [], [], []
+    for key, (kind, members) in groups.items():
+        index = s_idx if kind == "state" else y_idx
+        (rec_x if kind == "state" else rec_y).append(np.array(members, dtype=np.int64))
+        names.append((key, "x" if kind == "state" else "y", index.get_level_values("node")[members]))
     cat = lambda parts: np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)  # noqa: E731
-    del low
     return cat(rec_x), cat(rec_y), names
 
 
 def _initial(model, initial):
+    """The initial state: the default, a flat array, or a dict name -> value
+    (a scalar or one value per matched state; names as in :mod:`tcmcompose.address`)."""
     if initial is None:
         return model.x0.copy()
     if isinstance(initial, dict):
         x = model.x0.copy()
         idx = model.state_index
         for name, value in initial.items():
-            label, _, var = name.partition(".")
-            sel = np.nonzero((idx.get_level_values("mass") == label) & (idx.get_level_values("state") == var))[0]
-            if not len(sel):
-                raise ModelError(f"initial: no state {name!r}; states: {sorted({f'{m}.{s}' for _, m, s in idx})}")
-            x[sel] = value
+            pos = resolve(idx, name, model._low.node_labels, what="state")
+            entries = [".".join(idx[k]) for k in pos]
+            x[pos] = broadcast_values(value, len(pos), name, entries, what="initial")
         return x
     x = model._state(initial, "initial")
     return x.copy()
@@ -85,7 +100,7 @@ def _run_edges(model):
     added, removed or re-targeted), every local connection stays an edge."""
     mod = model._mod
     local = model._low.local_edges(model.connections, model.params)
-    couplings = [model._low.coupling_edges(c) for c in model.couplings]
+    couplings = model._coupling_edges()
     w_local = np.zeros(len(mod.LOCAL_SRC))
     baked = (mod.UNROLLED and len(local.src) == len(mod.LOCAL_SRC) and np.array_equal(local.src, mod.LOCAL_SRC)
              and np.array_equal(local.dst, mod.LOCAL_DST))

@@ -228,6 +228,41 @@ class Mass:
         """A copy with new parameter defaults, e.g. ``jr.with_params(A=3.5)``."""
         return self.copy(params=params)
 
+    def with_noise(self, noise, **params):
+        """A copy with additive state noise: ``noise`` maps state -> intensity.
+
+        An intensity is a number (it becomes a new parameter ``sigma_<state>``
+        with that default, editable in ``model.params``) or an expression of
+        parameters; a name that is not yet a parameter must be given a default
+        in ``params``, e.g. ``jr.with_noise({"y4": "sigma"}, sigma=0.05)``
+        adds sigma dW to dy4. Existing noise on other
+        states is kept. Integrate with ``method="euler_maruyama"`` or
+        ``"stochastic_heun"`` (a zero intensity leaves the run deterministic).
+        """
+        owner = f"mass {self.name!r}, with_noise"
+        if not isinstance(noise, dict) or not noise:
+            raise ModelError(f"{owner}: give noise as a dict state -> intensity, e.g. {{'x': 0.1}}.")
+        new_params = dict(self.params)
+        terms = dict(self.noise)
+        for state, value in noise.items():
+            if state not in self.states:
+                raise ModelError(f"{owner}: no state {state!r}; states are {list(self.states)}.")
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                pname = f"sigma_{state}"
+                if pname in self.symbols and pname not in self.params:
+                    raise ModelError(f"{owner}: {pname!r} is already a state or port name; write the intensity "
+                                     "as an expression of a new parameter.")
+                params.setdefault(pname, float(value))
+                value = pname
+            terms[state] = value
+        for pname, v in params.items():
+            if pname in self.states or pname in self.inputs:
+                raise ModelError(f"{owner}: {pname!r} is a state or input port, not a new parameter.")
+            new_params[pname] = v
+        return Mass(name=self.name, states=dict(self.states), params=new_params, inputs=list(self.inputs),
+                    outputs=dict(self.outputs), equations=dict(self.equations), noise=terms,
+                    param_info=dict(self.param_info))
+
     def latex(self):
         """The equations as a LaTeX ``aligned`` block."""
         lines = [rf"\dot{{{sp.latex(sp.Symbol(s))}}} &= {sp.latex(e)}" for s, e in self.equations.items()]

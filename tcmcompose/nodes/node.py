@@ -187,6 +187,12 @@ class Node:
         new.connections = list(self.connections)
         return new
 
+    def __getstate__(self):
+        # compiled link functions are a cache (lambdified code does not pickle)
+        state = dict(self.__dict__)
+        state["_compiled"] = {}
+        return state
+
     def __repr__(self):
         pops = ", ".join(f"{k}={m.name}" for k, m in self.masses.items())
         return f"Node({self.name!r}, {pops}, {len(self.connections)} connections)"

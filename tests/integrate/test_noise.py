@@ -127,5 +127,5 @@ def test_constant_and_array_stimuli(filter_model):
     T, a = 100.0, 0.2
     exact = np.array([1, 2, 3]) / 100 * (T / a - (1 - math.exp(-a * T)) / a ** 2)
     np.testing.assert_allclose(res["lowpass.x"][-1], exact, rtol=1e-8)
-    with pytest.raises(tc.ModelError, match="matches no input port"):
+    with pytest.raises(tc.ModelError, match="no input port .lowpass.v. \\(did you mean .lowpass.u.\\?\\)"):
         filter_model.simulate(1.0, 0.1, stimuli={"lowpass.v": 1.0})

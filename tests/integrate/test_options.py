@@ -1,0 +1,32 @@
+"""simulate's options are visible: explicit keywords, Record and Solver objects."""
+import inspect
+import pydoc
+
+import numpy as np
+import pytest
+
+import tcmcompose as tc
+
+
+def test_simulate_signature_lists_every_option():
+    sig = inspect.signature(tc.CompiledModel.simulate)
+    for name in ("initial", "record", "every", "transient", "stimuli", "seed", "noise", "noise_path",
+                 "coupling_mode", "delay_interpolation", "progress", "chunk"):
+        assert sig.parameters[name].kind is inspect.Parameter.KEYWORD_ONLY, name
+    text = pydoc.render_doc(tc.CompiledModel.simulate, renderer=pydoc.plaintext)
+    assert "coupling_mode='per_stage'" in text and "delay_interpolation" in text
+
+
+def test_record_and_solver_objects_equal_the_plain_keywords(jr_model):
+    plain = jr_model.simulate(30.0, 0.1, method="rk4", record=["JR.v", "JR.y0"], every=3, transient=9.0,
+                              coupling_mode="per_step", delay_interpolation="linear")
+    rec = tc.Record(["JR.v", "JR.y0"], every=3, transient=9.0)
+    grouped = jr_model.simulate(30.0, 0.1, method=tc.Solver("rk4", "per_step", "linear"), record=rec)
+    assert np.array_equal(plain.t, grouped.t) and plain.t[0] == 9.0 and plain.t[1] == pytest.approx(9.3)
+    for name in ("JR.v", "JR.y0"):
+        assert np.array_equal(plain[name], grouped[name])
+    assert grouped.info["coupling_mode"] == "per_step" and grouped.info["delay_interpolation"] == "linear"
+    with pytest.raises(tc.ModelError, match="every=5 conflicts with record=Record"):
+        jr_model.simulate(1.0, 0.1, record=rec, every=5)
+    with pytest.raises(tc.ModelError, match="delay_interpolation='linear' conflicts with method=Solver"):
+        jr_model.simulate(1.0, 0.1, method=tc.Solver("heun", coupling_mode="per_step"), delay_interpolation="linear")
