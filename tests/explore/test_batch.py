@@ -68,7 +68,7 @@ def test_reduce_and_recorded_failures(noisy_jr):
                                     workers=2)
     assert isinstance(batch[0], float) and isinstance(batch[2], float)
     assert list(batch.runs.status) == ["ok", "error", "ok"]
-    assert "'a'" in batch.errors[1].message and "nan" in batch.errors[1].message
+    assert "'JR.a'" in batch.errors[1].message and "nan" in batch.errors[1].message   # refused by set_param
     with pytest.raises(tc.ModelError):
         noisy_jr.simulate_batch([{"JR.a": float("nan")}], 10.0, 0.1, method="stochastic_heun", workers=2)
     with pytest.raises(tc.ModelError, match="reduce="):
