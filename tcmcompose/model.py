@@ -299,8 +299,8 @@ class CompiledModel:
                        progress=progress, chunk=chunk, **more)
         method, record, options = unpack(method, record, options)
         res = simulate(self, duration, dt, method, record=record, **options)
-        res.model, res.settings = self, {"duration": duration, "dt": dt, "method": method, "record": record,
-                                         **options}  # for re-runs
+        given = {k: v for k, v in dict(options, record=record).items() if v is not None}
+        res.model, res.settings = self, {"duration": duration, "dt": dt, "method": method, **given}  # for re-runs
         return res
 
     def simulate_batch(self, runs, duration, dt, method="heun", seed=None, workers=None, reduce=None,
