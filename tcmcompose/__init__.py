@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 
 from .errors import ModelError, SimulationError  # noqa: E402
 from .masses import Mass  # noqa: E402
+from .masses.table import Table  # noqa: E402
 from .nodes import Connection, Node, TCMColumn  # noqa: E402
 from .networks import Coupling, Network, tcm_network  # noqa: E402
 from . import datasets, observe, stimulus  # noqa: E402
@@ -26,7 +27,7 @@ from . import io  # noqa: E402
 from .io import Simulation, load, save  # noqa: E402
 from .io.results import load_result  # noqa: E402
 
-__all__ = ["Mass", "Node", "Connection", "Network", "Coupling", "build", "CompiledModel", "Result",
+__all__ = ["Mass", "Table", "Node", "Connection", "Network", "Coupling", "build", "CompiledModel", "Result",
            "TCMColumn", "tcm_network", "datasets", "observe", "stimulus", "get_model", "list_models",
            "ModelError", "SimulationError", "fixed_point", "FixedPoint", "linearise", "Linearisation", "transfer_function",
            "predict_csd", "__version__", "inference", "variational_laplace", "Posterior", "compare",

@@ -10,6 +10,7 @@ from .address import NETWORK, broadcast_values, resolve
 from .codegen.cache import load_module
 from .codegen.generate import BO, CO, DO
 from .codegen.lower import Edges, Lowered, as_network
+from .codegen.tables import ModelTables
 from .codegen.unroll import plan_unroll
 from .errors import ModelError
 from .networks.coupling import Coupling
@@ -61,6 +62,7 @@ class CompiledModel:
         self.connections = lowered.connection_table()
         self.couplings = [ModelCoupling(self, c) for c in self.network.couplings]
         self.u_base = np.zeros(lowered.n_u)
+        self.tables = ModelTables(lowered)     # tabulated functions: data at the end of the params
         self._layout = self._full_layout()
 
     # ------------------------------------------------------------ structure
@@ -110,10 +112,18 @@ class CompiledModel:
             node, mass, name = self._low.param_index[np.nonzero(bad)[0][0]]
             raise ModelError(f"parameter {name!r} of {node}.{mass} is {vals[bad][0]} (missing or non-finite); "
                              "set a finite value in model.params.")
-        ext = np.empty(self._n_params_ext)
+        tail = self.tables.pack(self._n_params_ext)
+        ext = np.empty(self._n_params_ext + tail.size)
         ext[:len(vals)] = vals
+        ext[self._n_params_ext:] = tail
         self._mod.derive(ext, self._layout)      # hoisted parameter expressions, once per call
         return ext
+
+    def set_table(self, key, table=None, values=None):
+        """Replace tabulated function ``key`` (``"<mass name>.<table name>"``, see
+        ``model.tables.keys()``) by a :class:`~tcmcompose.Table` or by new
+        ``values`` on its grid; no rebuild (tables are data)."""
+        self.tables.set(key, table, values)
 
     def set_param(self, name, value, nodes=None):
         """Set parameters named by ``name`` to ``value``; no rebuild.

@@ -19,7 +19,8 @@ from .generate import generate_source
 
 _HERE = Path(__file__).resolve().parent
 _GENERATOR_FILES = [_HERE / "generate.py", _HERE / "printer.py", _HERE / "unroll.py",
-                    _HERE.parent / "integrate" / "loop_template.py"]
+                    _HERE.parent / "integrate" / "loop_template.py",
+                    _HERE.parent / "masses" / "table_kernel.py"]
 
 
 def cache_dir():

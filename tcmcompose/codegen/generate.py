@@ -11,6 +11,7 @@ from pathlib import Path
 import sympy as sp
 
 from ..masses.symbols import TIME
+from ..masses.table import tables_of
 from . import unroll
 from .printer import NumbaPrinter
 
@@ -30,6 +31,7 @@ import math
 
 import numpy as np
 from numba import njit
+from tcmcompose.masses.table_kernel import table_eval  # tabulated functions, read from params' tail
 
 # every kernel: cached on disk; float errors give inf/NaN (no per-division
 # checks), which the time loop's divergence check then reports by name
@@ -82,7 +84,7 @@ class _GroupWriter:
         self.inputs = list(mass.inputs)
         self.outputs = list(mass.outputs)
         self.sym = mass.symbols
-        self.printer = NumbaPrinter()
+        self.printer = NumbaPrinter(tables=(g, [t.name for t in tables_of(mass)]))
         self.param_syms = {self.sym[p] for p in self.params}
         self.derived = {}          # expression of parameters only -> symbol _qk
         # an output used inside the equations, read back from y instead of recomputed

@@ -14,11 +14,22 @@ class NumbaPrinter(PythonCodePrinter):
     ``names`` maps symbol names to local variable names (identity when absent).
     """
 
-    def __init__(self, names=None, **settings):
+    def __init__(self, names=None, tables=None, **settings):
         settings.setdefault("fully_qualified_modules", True)
         settings.setdefault("standard", "python3")
         super().__init__(settings)
         self._names = dict(names or {})
+        self._tables = tables       # (group index, table names in kernel order) of the mass printed
+
+    def _print_TableFunctionBase(self, expr):
+        # a tabulated function: interpolated by the shared kernel from the parameter-vector tail
+        table = expr._table
+        if self._tables is None or table.name not in self._tables[1]:
+            raise NotImplementedError(f"table {table.name!r} printed outside its mass's kernels")
+        g, names = self._tables
+        args = [self._print(a) for a in expr.args] + ["0.0"] * (2 - len(expr.args))
+        d1, d2 = expr._orders
+        return f"table_eval(_p, {g}, {names.index(table.name)}, {d1}, {d2}, {args[0]}, {args[1]})"
 
     def _print_Symbol(self, expr):
         return self._names.get(expr.name, expr.name)

@@ -20,8 +20,9 @@ class ReferenceModel:
         for g in model._low.groups:
             m = g.mass
             args = [TIME] + [m.symbols[n] for n in list(m.states) + list(m.params) + m.inputs]
-            f = [sp.lambdify(args, m.equations[s], "numpy") for s in m.states]
-            y = [sp.lambdify(args, m.outputs[o], "numpy") for o in m.outputs]
+            mods = [model.tables.numpy_namespace(m), "numpy"]      # tabulated functions, if any
+            f = [sp.lambdify(args, m.equations[s], mods) for s in m.states]
+            y = [sp.lambdify(args, m.outputs[o], mods) for o in m.outputs]
             self._fns.append((f, y))
 
     def _split(self, t, x, params, u):
