@@ -36,3 +36,8 @@ def test_readme_first_command_installs_plot_only_and_runs_the_demo():
     readme = (ROOT / "README.md").read_text()
     first = readme.split("```bash\n", 1)[1].splitlines()[0]
     assert first.startswith('pip install ".[plot]"') and "examples/quickstart.py" in first
+
+
+def test_console_script_points_at_the_cli():
+    scripts = _config()["options.entry_points"]["console_scripts"]
+    assert "tcmcompose = tcmcompose.cli:main" in [line.strip() for line in scripts.splitlines()]
