@@ -4,6 +4,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..address import resolve
+from ..checks import number, real_array
 from ..errors import ModelError
 
 
@@ -51,8 +52,8 @@ class InputPlan:
 class _ArrayStimulus:
     """A (time x targets) array on the simulation grid, held beyond its end."""
 
-    def __init__(self, values, dt):
-        self.values = np.asarray(values, dtype=float)
+    def __init__(self, values, dt, what="stimulus array"):
+        self.values = real_array(values, what)
         self.dt = dt
 
     def sample(self, t, n_targets, rng=None):
@@ -65,8 +66,8 @@ class _ArrayStimulus:
 
 
 class _Constant:
-    def __init__(self, value):
-        self.value = float(value)
+    def __init__(self, value, what="stimulus"):
+        self.value = number(value, what)
 
     def sample(self, t, n_targets, rng=None):
         return np.full((len(t), n_targets), self.value)
@@ -90,13 +91,13 @@ def plan_inputs(model, stimuli, dt):
         dst = resolve_targets(model, key)
         spec = stim.spec() if hasattr(stim, "spec") else None
         if isinstance(stim, (int, float)):
-            stim = _Constant(stim)
+            stim = _Constant(stim, f"stimulus for {key!r}")
         elif isinstance(stim, np.ndarray):
             arr = stim if stim.ndim > 1 else stim[:, None]
             if arr.shape[1] not in (1, len(dst)):
                 raise ModelError(f"stimulus array for {key!r} has {arr.shape[1]} columns; "
                                  f"the target has {len(dst)} ports (give 1 or {len(dst)}).")
-            stim = _ArrayStimulus(arr, dt)
+            stim = _ArrayStimulus(arr, dt, f"stimulus array for {key!r}")
         elif spec is not None and spec.get("kind") == "ou":
             # generated inside the compiled loop (exact OU update per step)
             for k in dst:

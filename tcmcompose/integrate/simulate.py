@@ -1,6 +1,4 @@
 """The simulation driver: checks, delay plan, chunked calls of the compiled loop."""
-import math
-import warnings
 
 import numpy as np
 
@@ -8,6 +6,7 @@ from ..address import broadcast_values, find, is_pattern, resolve
 from ..codegen.lower import Edges
 from ..errors import ModelError, SimulationError
 from ..result import Result
+from . import guards
 from .history import constant_history, plan_delays
 from .inputs import plan_inputs
 
@@ -114,7 +113,7 @@ def _run_edges(model):
 
 def simulate(model, duration, dt, method="heun", initial=None, record=None, every=1, transient=0.0,
              coupling_mode="per_stage", delay_interpolation="nearest", progress=False, chunk=None,
-             stimuli=None, seed=None, noise=True, noise_path=None):
+             stimuli=None, seed=None, noise=True, noise_path=None, max_memory=None):
     """Integrate a built model with a fixed step.
 
     Parameters
@@ -147,9 +146,14 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         "nearest" rounds each delay to a whole number of steps; "linear"
         keeps fractional delays and interpolates the stored history.
     progress : bool
-        Show a tqdm progress bar (runs in chunks). Ctrl-C (KeyboardInterrupt)
-        during a chunked run keeps the chunks already done: the result holds
-        the samples recorded so far, with ``res.info["interrupted"]`` True.
+        Show a tqdm progress bar.
+    chunk : int, optional
+        Most steps per call of the compiled loop. Calls are sized anyway to
+        about 0.15 s each from the measured step cost, so that Ctrl-C is
+        served within a fraction of a second: an interrupted run returns the
+        samples recorded so far, ``res.info["interrupted"]`` True,
+        ``res.info["stopped_at"]`` the time (ms) of ``res.final_state``;
+        continuing from that state reproduces the uninterrupted run.
     stimuli : dict or list of (target, stimulus) pairs
         Target -> stimulus. Targets: ``"mass.port"`` (every node having it),
         ``"node.mass.port"``, or ``("mass.port", nodes)`` with node labels,
@@ -159,7 +163,7 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         simulation grid). Sampled stimuli are generated chunk by chunk and
         linearly interpolated at stage times; Ornstein-Uhlenbeck stimuli are
         generated inside the compiled loop (exact update once per step).
-    seed : int
+    seed : int >= 0
         Seeds every random draw of the run (state noise, OU inputs, random
         stimuli): the same seed gives a bit-identical result. Default: a fresh
         seed, reported in ``res.info["seed"]``.
@@ -170,21 +174,19 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         Standard normal draws to use instead of the generator (one row per
         step, one column per state with non-zero noise, in state order): to
         replay a given Brownian path, e.g. for strong-convergence studies.
+    max_memory : float, optional
+        Bytes the delay buffer and the recording may take (default
+        ``$TCMCOMPOSE_MAX_MEMORY``, else half the available memory): a larger
+        run is refused before anything is allocated, naming the cause (the
+        largest delay, or the recording with its ``every=``/``record=``
+        fix); past a fifth of the limit a ResourceWarning is given.
     """
     if method not in METHODS:
         raise ModelError(f"method={method!r}; choose one of {list(METHODS)}.")
     if coupling_mode not in ("per_stage", "per_step"):
         raise ModelError(f"coupling_mode={coupling_mode!r}; choose 'per_stage' or 'per_step'.")
-    dt, duration, transient = float(dt), float(duration), float(transient)
-    if not (math.isfinite(dt) and dt > 0):
-        raise ModelError(f"dt = {dt} ms; the time step must be positive.")
-    if not math.isfinite(duration) or duration < dt:
-        raise ModelError(f"duration = {duration} ms is shorter than dt = {dt} ms; simulate at least one step.")
-    if not (0 <= transient <= duration):
-        raise ModelError(f"transient = {transient} ms must lie in [0, duration = {duration}].")
-    every = int(every)
-    if every < 1:
-        raise ModelError(f"every = {every}; record every k-th step with k >= 1.")
+    dt, duration, transient, every = guards.run_numbers(dt, duration, transient, every)
+    chunk, seed = guards.run_chunk(chunk), guards.run_seed(seed)
     n_total = int(round(duration / dt))
     rec_start = int(round(transient / dt))
     rec_x, rec_y, names = _record_targets(model, record)
@@ -210,9 +212,6 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
             raise ModelError(f"noise_path has shape {noise_path.shape}; this run needs ({n_total}, {len(noisy)}) "
                              "(steps x noisy states).")
     inputs = plan_inputs(model, stimuli, dt)
-    if seed is None:
-        seed = int(np.random.SeedSequence().generate_state(1)[0])
-    seed = int(seed)
     rng = np.random.default_rng(seed)
     model._mod.seed_rng(seed % (2 ** 32))
     ou_decay = np.exp(-dt / inputs.ou_tau)
@@ -223,14 +222,17 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     y0 = np.zeros(low.n_y)
     mod.outputs(0.0, x, params, y0, model._layout)
     interp = 2 if method == "rk4" else (0 if plan.integer_lags else 1)
-    hist, hist_dot = constant_history(plan, y0, need_derivative=(method == "rk4"))
     n_rec = (n_total - rec_start) // every + 1
+    guards.check_memory((plan.length * (2 if method == "rk4" else 1), len(plan.buf_src)),
+                        float(edges.delay.max(initial=0.0)), n_rec, len(rec_x) + len(rec_y), dt, every, max_memory)
+    hist, hist_dot = constant_history(plan, y0, need_derivative=(method == "rk4"))
     out = np.empty((n_rec, len(rec_x) + len(rec_y)))
     per_step = coupling_mode == "per_step"
     if chunk is None:
         chunk = max(1, n_total // 50) if progress else n_total
         if inputs.sampled:   # bound the sampled stimulus block to ~1e6 values
             chunk = min(chunk, max(1000, 1_000_000 // max(1, len(stim_dst))))
+    chunks = guards.Chunks(n_total, chunk)   # calls of bounded wall time, so Ctrl-C is served quickly
     bar = None
     if progress:
         try:
@@ -238,10 +240,11 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
             bar = tqdm(total=n_total, unit="step", desc="simulate")
         except ImportError:  # pragma: no cover - optional extra
             bar = None
-    n, interrupted = 0, False
+    n, interrupted, guard = 0, False, guards.InterruptGuard()
     try:
+        guard.__enter__()
         while n < n_total:
-            stop = min(n + chunk, n_total)
+            stop = chunks.stop(n)
             stim_vals = inputs.sample(n, stop + 1, dt, rng)
             xi = noise_path[n:stop] if noise_path is not None else np.zeros((0, 0))
             status = mod.integrate(METHODS[method], per_step, x, params, model._layout, n, stop, n_total, dt,
@@ -257,19 +260,24 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
                 raise SimulationError(f"simulation diverged at t = {status * dt:g} ms: state {state!r} of "
                                       f"population {mass!r} in node {node!r} became {x[bad[0]]} "
                                       f"({len(bad)} non-finite states); lower dt or check the parameters.")
+            n, done = stop, n
+            chunks.done(n - done)
+            guards.check_outputs(model, out, guards.recorded_rows(done - 1, rec_start, every),
+                                 guards.recorded_rows(n, rec_start, every), rec_x, rec_y, rec_start, every, dt)
             if bar is not None:
-                bar.update(stop - n)
-            n = stop
+                bar.update(n - done)
+            if guard.requested:       # Ctrl-C: stop at this call boundary
+                raise KeyboardInterrupt
     except KeyboardInterrupt:
-        # keep what was integrated: the chunks before the interruption are complete
+        # keep what was integrated: the calls before the interruption are complete and x is at step n
         if n == 0:
             raise
         interrupted = True
-        n_rec = max(0, (n - rec_start) // every + 1) if n >= rec_start else 0
+        n_rec = guards.recorded_rows(n, rec_start, every)
         out = out[:n_rec]
-        warnings.warn(f"simulation interrupted at t = {n * dt:g} ms; returning the {n_rec} samples recorded "
-                      "so far (res.info['interrupted'] is True).", stacklevel=3)
+        guards.warn_interrupted(n, dt, n_rec)
     finally:
+        guard.__exit__()
         if bar is not None:
             bar.close()
     t = (rec_start + every * np.arange(n_rec)) * dt
@@ -285,5 +293,6 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         nodes[name] = list(node_labels)
     info = {"method": method, "dt": dt, "steps": n_total, "coupling_mode": coupling_mode,
             "delay_interpolation": delay_interpolation, "buffer_rows": len(plan.buf_src),
-            "buffer_length": plan.length, "seed": seed, "interrupted": interrupted}
+            "buffer_length": plan.length, "seed": seed, "interrupted": interrupted,
+            "stopped_at": n * dt}
     return Result(t, data, nodes, x, model.state_index, info)

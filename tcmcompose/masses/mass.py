@@ -1,9 +1,10 @@
 """The :class:`Mass`: one neural population written as SymPy equations."""
 import hashlib
-import math
+import warnings
 
 import sympy as sp
 
+from ..checks import check_constants, number
 from ..errors import ModelError
 from .symbols import TIME, check_name, check_piecewise, to_expr
 
@@ -111,7 +112,11 @@ class Mass:
         owner = f"mass {name!r}"
         states = dict(spec["states"] or {})
         params = dict(spec["params"] or {})
-        inputs = list(spec["inputs"] or [])
+        inputs = spec["inputs"] or []
+        if isinstance(inputs, str):
+            raise ModelError(f"{owner}: inputs={inputs!r} is one string; give a list of port names, "
+                             f"e.g. inputs=[{inputs!r}].")
+        inputs = list(inputs)
         if not isinstance(states, dict) or not isinstance(params, dict):
             raise ModelError(f"{owner}: states and params are dicts name -> value.")
         if not states:
@@ -126,13 +131,7 @@ class Mass:
                 seen[n] = kind
         for kind, table in (("initial value of state", states), ("default of parameter", params)):
             for n, v in table.items():
-                try:
-                    v = float(v)
-                except (TypeError, ValueError):
-                    raise ModelError(f"{owner}: {kind} {n!r} must be a number, got {v!r}.") from None
-                if not math.isfinite(v):
-                    raise ModelError(f"{owner}: {kind} {n!r} is {v}; give a finite number.")
-                table[n] = v
+                table[n] = number(v, f"{owner}: {kind} {n!r}")
 
         self.name = name
         self.states = states
@@ -158,6 +157,12 @@ class Mass:
             expr = to_expr(equations[s], self.symbols, owner, f"equation for d{s}/dt")
             self._check_symbols(expr, allowed, owner, f"the equation for d{s}/dt")
             self.equations[s] = expr
+        used = set().union(*(e.free_symbols for e in self.equations.values()))
+        unused = [p for p in inputs if self.symbols[p] not in used]
+        if unused:
+            warnings.warn(f"{owner}: input port(s) {unused} appear in no equation, so anything connected "
+                          "to them is ignored; use them in an equation or remove them from inputs.",
+                          stacklevel=3)
 
         outputs = spec["outputs"] or {}
         if not isinstance(outputs, dict):
@@ -189,6 +194,7 @@ class Mass:
     @staticmethod
     def _check_symbols(expr, allowed, owner, where):
         check_piecewise(expr, owner, where)
+        check_constants(expr, owner, where)
         bad = sorted(s.name for s in expr.free_symbols if s not in allowed)
         if bad:
             raise ModelError(f"{owner}: {where} uses undeclared symbol(s) {bad}; declare them as "
@@ -220,7 +226,7 @@ class Mass:
                 if k not in table:
                     raise ModelError(f"mass {self.name!r} has no {kind} {k!r}; "
                                      f"{kind}s are {list(table)}.")
-                table[k] = float(v)
+                table[k] = number(v, f"mass {self.name!r}: {kind} {k!r}")
             setattr(new, attr, table)
         return new
 

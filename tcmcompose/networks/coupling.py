@@ -1,6 +1,7 @@
 """Between-node couplings."""
 from dataclasses import dataclass
 
+from ..checks import number
 from ..errors import ModelError
 
 #: coupling kinds and what one edge j -> i adds to the target port
@@ -43,6 +44,6 @@ class Coupling:
                 raise ModelError(f"Coupling {attr} must read '{what}', got {ref!r}.")
         if self.kind not in KINDS:
             raise ModelError(f"Coupling kind {self.kind!r} is unknown; choose one of {list(KINDS)}.")
-        self.gain = float(self.gain)
+        self.gain = number(self.gain, f"Coupling {self.source}->{self.target}: gain")
         if self.name is None:
             self.name = f"{self.source}->{self.target}"

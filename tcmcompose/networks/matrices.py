@@ -2,6 +2,7 @@
 import numpy as np
 import pandas as pd
 
+from ..checks import number
 from ..errors import ModelError
 
 
@@ -15,7 +16,14 @@ def as_square(matrix, n, labels, what):
             matrix.index, matrix.columns = idx, cols
             matrix = matrix.loc[labels, labels]
         matrix = matrix.to_numpy()
-    arr = np.array(matrix, dtype=float)
+    arr = np.array(matrix)
+    if arr.dtype == bool or np.iscomplexobj(arr):
+        raise ModelError(f"{what} has {'boolean' if arr.dtype == bool else 'complex'} entries; "
+                         "give real numbers (row = target node, column = source node).")
+    try:
+        arr = arr.astype(float)
+    except (TypeError, ValueError):
+        raise ModelError(f"{what} has non-numeric entries; give an ({n}, {n}) array of numbers.") from None
     if arr.shape != (n, n):
         raise ModelError(f"{what} has shape {arr.shape}; the network has {n} nodes, so give an "
                          f"({n}, {n}) matrix (row = target node, column = source node).")
@@ -40,7 +48,7 @@ def as_delays(delays, n, labels, what="delays"):
 
 def delays_from_lengths(lengths, speed, n, labels):
     """Conduction delays (ms) = tract length (mm) / speed (mm/ms = m/s)."""
-    if speed is None or not np.isfinite(speed) or speed <= 0:
-        raise ModelError(f"speed={speed!r}: give a positive conduction speed in mm/ms (= m/s) "
-                         "with tract lengths.")
-    return as_delays(lengths, n, labels, "tract lengths") / float(speed)
+    if speed is None:
+        raise ModelError("speed=None: give a positive conduction speed in mm/ms (= m/s) with tract lengths.")
+    speed = number(speed, "speed (the positive conduction speed with tract lengths, mm/ms = m/s)", positive=True)
+    return as_delays(lengths, n, labels, "tract lengths") / speed

@@ -43,6 +43,10 @@ class Network:
         if labels is None:
             labels = [f"node{k}" for k in range(n)]
         labels = [str(x) for x in labels]
+        dotted = [x for x in labels if "." in x or not x.strip()]
+        if dotted:
+            raise ModelError(f"node label {dotted[0]!r} is empty or contains '.', the separator of addresses "
+                             "such as 'node3.E.V'; use e.g. underscores instead.")
         if len(labels) != n or len(set(labels)) != n:
             raise ModelError(f"labels: give {n} distinct node labels (got {len(labels)}, "
                              f"{len(set(labels))} distinct).")

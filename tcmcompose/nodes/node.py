@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from ..checks import check_constants, number
 from ..errors import ModelError
 from ..masses.mass import Mass, check_param_info
 from ..masses.symbols import check_name, to_expr
@@ -80,7 +81,15 @@ class Node:
         if not masses:
             raise ModelError(f"node {name!r}: give at least one population, masses={{'E': mass}}.")
         self.masses = {}
-        for label, mass in dict(masses).items():
+        pairs = list(masses.items()) if isinstance(masses, dict) else list(masses)
+        if not all(isinstance(p, (tuple, list)) and len(p) == 2 for p in pairs):
+            raise ModelError(f"node {name!r}: masses is a dict label -> Mass (or a list of (label, Mass) pairs).")
+        labels = [p[0] for p in pairs]
+        dup = sorted({str(x) for x in labels if labels.count(x) > 1})
+        if dup:
+            raise ModelError(f"node {name!r}: population label(s) {dup} appear more than once; "
+                             "give each population its own label.")
+        for label, mass in dict(pairs).items():
             if not isinstance(label, str) or not label.isidentifier():
                 raise ModelError(f"node {name!r}: population label {label!r} must be an identifier.")
             if not isinstance(mass, Mass):
@@ -92,10 +101,7 @@ class Node:
         self.params = {}
         for p, v in dict(params or {}).items():
             check_name(p, "node parameter", f"node {name!r}")
-            v = float(v)
-            if not math.isfinite(v):
-                raise ModelError(f"node {name!r}: parameter {p!r} = {v}; give a finite number.")
-            self.params[p] = v
+            self.params[p] = number(v, f"node {name!r}: parameter {p!r}")
         self.param_info = check_param_info(param_info, self.params, f"node {name!r}")
         self._symbols = {p: sp.Symbol(p, real=True) for p in self.params}
         self._compiled = {}
@@ -123,9 +129,10 @@ class Node:
 
     def _value(self, value, what):
         """A float, or a SymPy expression of the node parameters."""
-        if isinstance(value, (int, float, np.number)):
-            return float(value)
+        if not isinstance(value, (str, sp.Basic)):
+            return number(value, what)
         expr = to_expr(value, self._symbols, f"node {self.name!r}", what)
+        check_constants(expr, f"node {self.name!r}", what)
         bad = sorted(s.name for s in expr.free_symbols if s.name not in self.params)
         if bad:
             raise ModelError(f"node {self.name!r}: {what} uses undeclared symbol(s) {bad}; declare them "

@@ -15,11 +15,11 @@ Algebra::
     a & b          concatenation: b starts when a's duration ends (a needs a finite duration)
     a.shift(ms)    delay by ``ms`` (zero before)
 """
-import math
 import numbers
 
 import numpy as np
 
+from ..checks import number
 from ..errors import ModelError
 
 #: tolerance (ms) used at on/off edges so that a grid time equal to an edge
@@ -30,15 +30,7 @@ EDGE_EPS = 1e-9
 def _number(value, what, owner, positive=False, allow_none=False):
     if value is None and allow_none:
         return None
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ModelError(f"{owner}: {what} must be a number, got {value!r}.") from None
-    if not math.isfinite(v):
-        raise ModelError(f"{owner}: {what} = {v}; give a finite number.")
-    if positive and not v > 0:
-        raise ModelError(f"{owner}: {what} = {v}; it must be > 0.")
-    return v
+    return number(value, f"{owner}: {what}", positive=positive)
 
 
 def _duration(value, owner):
@@ -129,7 +121,7 @@ class Stimulus:
         return Scaled(self, -1.0)
 
     def __mul__(self, k):
-        if not isinstance(k, numbers.Real):
+        if not isinstance(k, numbers.Real) or isinstance(k, bool):
             return NotImplemented
         return Scaled(self, k)
 
@@ -155,7 +147,7 @@ def as_stimulus(obj):
     """A Stimulus from a Stimulus or a number (a constant)."""
     if isinstance(obj, Stimulus):
         return obj
-    if isinstance(obj, numbers.Real):
+    if isinstance(obj, numbers.Real) and not isinstance(obj, bool):
         from .basic import Constant
         return Constant(float(obj))
     raise ModelError(f"cannot combine a stimulus with {type(obj).__name__} {obj!r}; use a Stimulus or a number.")

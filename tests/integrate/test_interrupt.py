@@ -27,3 +27,62 @@ def test_interrupted_chunked_run_returns_what_was_done(linear_model):
 def test_interrupt_in_the_first_chunk_propagates(linear_model):
     with pytest.raises(KeyboardInterrupt):
         linear_model.simulate(10.0, 0.1, stimuli={"linear.u": InterruptAfter(1)})
+
+
+# ---- real Ctrl-C: the run is served within a second and loses nothing
+import os  # noqa: E402
+import signal  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+
+
+
+@pytest.mark.parametrize("progress", [False, True])
+def test_sigint_returns_quickly_with_a_consistent_final_state(linear_model, progress):
+    dt, every, u = 0.1, 1000, {"linear.u": 0.5}
+    sent = []
+    timer = threading.Timer(0.4, lambda: (sent.append(time.perf_counter()), os.kill(os.getpid(), signal.SIGINT)))
+    timer.start()
+    with pytest.warns(UserWarning, match="interrupted at t ="):
+        res = linear_model.simulate(1e8, dt, every=every, stimuli=u, progress=progress)  # 1e9 steps: minutes
+    returned = time.perf_counter()
+    timer.join()
+    assert res.info["interrupted"] and sent
+    assert returned - sent[0] < 1.0                  # served at the next call boundary
+    n = int(round(res.info["stopped_at"] / dt))
+    assert 0 < n < 1e9 and res.t[-1] <= res.info["stopped_at"] and len(res.t) == n // every + 1
+    # the same run, uninterrupted, to the same time and a bit further
+    extra = 1234
+    full = linear_model.simulate((n + extra) * dt, dt, every=1, stimuli=u, record=["linear.x"])
+    assert np.array_equal(res["linear.x"][:, 0], full["linear.x"][:n + 1:every, 0])
+    assert np.array_equal(res.final_state, full["linear.x"][n])
+    # continuing from the interrupted run's final state reproduces the uninterrupted run
+    cont = linear_model.simulate(extra * dt, dt, initial=res.final_state, stimuli=u)
+    assert np.array_equal(cont["linear.x"][:, 0], full["linear.x"][n:, 0])
+    # Ctrl-C handling is restored after the run
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_chunk_boundaries_do_not_change_a_delayed_run(jr_model):
+    """Calls are sized by wall time, so chunk boundaries fall anywhere: the run must not notice."""
+    for method in ("heun", "rk4"):
+        whole = jr_model.simulate(40.0, 0.1, method=method, chunk=10 ** 9)
+        cut = jr_model.simulate(40.0, 0.1, method=method, chunk=7)
+        for name in whole.variables:
+            assert np.array_equal(whole[name], cut[name])
+        assert np.array_equal(whole.final_state, cut.final_state)
+
+
+def test_chunks_are_sized_to_the_target_time():
+    from tcmcompose.integrate.guards import Chunks
+    c = Chunks(10 ** 9, target_s=0.1, probe=100, growth=8)
+    sizes = []
+    n = 0
+    for _ in range(6):
+        stop = c.stop(n)
+        c._t0 -= (stop - n) * 1e-6            # pretend each step took 1 microsecond
+        c.done(stop - n)
+        sizes.append(stop - n)
+        n = stop
+    assert sizes[:4] == [100, 800, 6400, 51200] and sizes[5] == pytest.approx(1e5, rel=0.01)
