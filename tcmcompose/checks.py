@@ -49,7 +49,7 @@ def number(value, what, positive=False, nonnegative=False):
     if not math.isfinite(v):
         _refuse(what, value, "is not finite")
     if positive and not v > 0:
-        raise ModelError(f"{what} = {v}; it must be > 0.")
+        raise ModelError(f"{what} = {v}; it must be positive (> 0).")
     if nonnegative and not v >= 0:
         raise ModelError(f"{what} = {v}; it must be >= 0.")
     return v
