@@ -65,7 +65,7 @@ def exact_form(expr, symbols):
         return None
     try:
         back = from_text(to_text(expr), symbols, "", "")
-    except ModelError:
+    except (ModelError, TypeError):
         back = None
     return None if back is not None and sp.srepr(back) == sp.srepr(expr) else sp.srepr(expr)
 
@@ -74,20 +74,22 @@ def exact_form(expr, symbols):
 _LITERALS = {"true": sp.true, "false": sp.false}
 
 
-def _build(node):
+def _build(node, functions):
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, bool)):
         return node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
         return -node.operand.value
     if isinstance(node, ast.Tuple):
-        return tuple(_build(e) for e in node.elts)
+        return tuple(_build(e, functions) for e in node.elts)
     if isinstance(node, ast.Name) and node.id in _LITERALS:
         return _LITERALS[node.id]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
+        return functions[node.func.id](*[_build(a, functions) for a in node.args])
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         cls = getattr(sp, node.func.id, None)
         if isinstance(cls, type) and issubclass(cls, sp.Basic):
-            args = [_build(a) for a in node.args]
-            kwargs = {k.arg: _build(k.value) for k in node.keywords}
+            args = [_build(a, functions) for a in node.args]
+            kwargs = {k.arg: _build(k.value, functions) for k in node.keywords}
             if cls in (sp.Symbol, sp.Integer, sp.Rational, sp.Float):
                 return cls(*args, **kwargs)
             try:
@@ -97,9 +99,10 @@ def _build(node):
     raise ValueError(f"not a SymPy tree: {ast.dump(node)[:80]}")
 
 
-def from_exact(text):
-    """Rebuild a tree written by :func:`exact_form` (SymPy classes and literals only)."""
-    return _build(ast.parse(text, mode="eval").body)
+def from_exact(text, functions=None):
+    """Rebuild a tree written by :func:`exact_form` (SymPy classes, literals and the
+    callables in ``functions``, e.g. a mass's tables, only)."""
+    return _build(ast.parse(text, mode="eval").body, functions or {})
 
 
 def agrees(a, b, tol=1e-9):
@@ -110,12 +113,14 @@ def agrees(a, b, tol=1e-9):
     syms = [sp.Symbol(n, real=True) for n in names]
     a = a.xreplace({s: sp.Symbol(s.name, real=True) for s in a.free_symbols})
     b = b.xreplace({s: sp.Symbol(s.name, real=True) for s in b.free_symbols})
-    fa, fb = sp.lambdify(syms, a, "numpy"), sp.lambdify(syms, b, "numpy")
     rng = np.random.default_rng(0)
     with np.errstate(all="ignore"):
         for _ in range(4):
-            point = rng.uniform(0.1, 1.0, len(syms))
-            va, vb = complex(fa(*point)), complex(fb(*point))
+            point = dict(zip(syms, rng.uniform(0.1, 1.0, len(syms))))
+            try:
+                va, vb = complex(a.evalf(subs=point)), complex(b.evalf(subs=point))
+            except (TypeError, ValueError):      # a call SymPy cannot evaluate (a table): trees must match
+                return sp.srepr(a) == sp.srepr(b)
             if not (abs(va - vb) <= tol * max(1.0, abs(va)) or (np.isnan(va) and np.isnan(vb))):
                 return False
     return True

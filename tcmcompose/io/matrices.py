@@ -59,6 +59,8 @@ def read_matrix(spec, n, base_dir, where, cache):
         M = np.asarray(M, dtype=float) * spec.scale
     else:
         raise ModelError(f"{where}: a matrix is a list of rows, {{file: ...}} or {{connectome: ...}}.")
+    if n is None:                 # not a square network matrix (a table's values): any shape
+        return M
     if M.shape != (n, n):
         raise ModelError(f"{where}: matrix has shape {M.shape}, the network has {n} nodes; give a "
                          f"{n} x {n} matrix (rows = targets, columns = sources).")

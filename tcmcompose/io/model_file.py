@@ -11,6 +11,7 @@ import difflib
 import json
 
 import numpy as np
+import sympy as sp
 
 from .. import __version__
 from ..errors import ModelError
@@ -32,7 +33,28 @@ def _params(values, info):
     return out
 
 
-def _mass_dict(m):
+def _tables(m):
+    """Tables (``tc.Table``) the mass's expressions call, by name."""
+    from ..masses.table import TableFunctionBase
+    found = {}
+    for field in ("outputs", "equations", "noise"):
+        for e in getattr(m, field).values():
+            for call in (e.atoms(TableFunctionBase) if isinstance(e, sp.Basic) else ()):
+                table = type(call)._table
+                if found.setdefault(table.name, table) is not table:
+                    raise ModelError(f"mass {m.name!r}: two different tables are named {table.name!r}; "
+                                     "rename one (tc.Table(..., name=...)) to save the mass.")
+    return found
+
+
+def _table_dict(table, path, stem):
+    values = table.values
+    return {"axes": [[float(v) for v in a] for a in table.axes],
+            "values": values.tolist() if values.ndim == 1 and (path is None or values.size <= 400)
+            else write_matrix(values, path, stem), "method": table.method, "outside": table.outside}
+
+
+def _mass_dict(m, path=None):
     exact = {}
     d = {"name": m.name}
     if type(m).__doc__ and type(m) is not Mass:
@@ -40,16 +62,20 @@ def _mass_dict(m):
     d["states"] = {s: float(v) for s, v in m.states.items()}
     d["params"] = _params(m.params, m.param_info)
     d["inputs"] = list(m.inputs)
+    tables = _tables(m)
+    names = {**m.symbols, **tables}
     for field in ("outputs", "equations", "noise"):
         table = {}
         for k, e in getattr(m, field).items():
             table[k] = to_text(e)
-            ex = exact_form(e, m.symbols)
+            ex = exact_form(e, names)
             if ex:
                 exact[f"{field}.{k}"] = ex
         d[field] = table
     if not d["noise"]:
         del d["noise"]
+    if tables:
+        d["tables"] = {name: _table_dict(t, path, f"{m.name}.{name}") for name, t in tables.items()}
     if exact:
         d["exact"] = exact
     return d
@@ -111,15 +137,18 @@ def dump(obj, path=None, simulation=None):
     out = {"schema_version": SCHEMA_VERSION, "kind": None, "tcmcompose_version": __version__}
     masses, nodes, mkeys, nkeys = {}, {}, {}, {}
 
+    def mass_dict(m):
+        return _mass_dict(m, path)
+
     def node_key(node):
         for m in node.masses.values():
-            _register(masses, mkeys, m, _mass_dict)
+            _register(masses, mkeys, m, mass_dict)
         return _register(nodes, nkeys, node, lambda n: _node_dict(n, mkeys))
 
     if isinstance(obj, Simulation):
         out["kind"] = "simulation"
     elif isinstance(obj, Mass):
-        out["kind"], out["model"] = "mass", _register(masses, mkeys, obj, _mass_dict)
+        out["kind"], out["model"] = "mass", _register(masses, mkeys, obj, mass_dict)
     elif isinstance(obj, Node):
         out["kind"] = "node"
         out["model"] = node_key(obj)
@@ -190,7 +219,7 @@ def _expr(ctx, loc, value, symbols, owner, exact):
     tree = exact.get(key_path(loc[2:]))
     if tree is not None and not isinstance(expr, float):
         try:
-            candidate = from_exact(tree)
+            candidate = from_exact(tree, {k: v for k, v in symbols.items() if callable(v)})
         except (ValueError, TypeError, SyntaxError) as err:
             raise ctx.error(loc[:2] + ("exact", key_path(loc[2:])), f"not a SymPy tree ({err}); delete it") from None
         if agrees(candidate, expr):
@@ -211,11 +240,27 @@ def _split_params(entries):
     return values, info
 
 
+def _table(ctx, loc, name, spec):
+    from ..masses.table import Table
+    values = spec.values
+    if not isinstance(values, list):
+        n = len(spec.axes[0])
+        values = read_matrix(values, None, ctx.base_dir, f"{ctx.where}: {key_path(loc + ('values',))}",
+                             ctx.connectomes)
+        if values.shape[0] != n:
+            raise ctx.error(loc + ("values",), f"values have {values.shape[0]} rows; axis 0 has {n} points.")
+    try:
+        return Table(tuple(spec.axes), values, spec.method, spec.outside, name)
+    except ModelError as err:
+        raise ctx.error(loc, str(err)) from None
+
+
 def _mass(ctx, key, spec):
     loc = ("masses", key)
-    import sympy as sp
     names = list(spec.states) + list(spec.params) + list(spec.inputs)
     symbols = {n: sp.Symbol(n, real=True) for n in names}
+    tables = {name: _table(ctx, loc + ("tables", name), name, t) for name, t in spec.tables.items()}
+    symbols.update(tables)
     owner = f"mass {spec.name or key!r}"
     fields = {}
     for field in ("outputs", "equations", "noise"):
@@ -248,7 +293,6 @@ def _resolve_mass(ctx, loc, ref, masses):
 
 
 def _node(ctx, key, spec, masses):
-    import sympy as sp
     loc = ("nodes", key)
     pops = {label: _resolve_mass(ctx, loc + ("masses", label), ref, masses) for label, ref in spec.masses.items()}
     values, info = _split_params(spec.params)

@@ -29,6 +29,14 @@ class ParamSpec(BaseModel):
     value: float
 
 
+class TableSpec(_Strict):
+    """A tabulated function (``tc.Table``): uniform axes, values inline or ``{file: x.npy}``."""
+    axes: list[list[float]]
+    values: Union[list[float], list[list[float]], "MatrixRef"]
+    method: Literal["linear", "cubic"] = "linear"
+    outside: Literal["clamp", "extrapolate", "error"] = "clamp"
+
+
 class MassSpec(_Strict):
     name: Optional[str] = None            # default: the key under masses:
     doc: Optional[str] = None
@@ -38,6 +46,7 @@ class MassSpec(_Strict):
     outputs: dict[str, Text] = {}
     equations: dict[str, Text]            # state -> dX/dt per ms
     noise: dict[str, Text] = {}
+    tables: dict[str, TableSpec] = {}     # functions the equations call by name
     exact: dict[str, str] = {}            # key path -> SymPy srepr (see io.expressions)
 
 
@@ -72,6 +81,7 @@ class MatrixRef(_Strict):
 
 
 Matrix = Union[list[list[float]], MatrixRef]
+TableSpec.model_rebuild()
 
 
 class NodeRun(_Strict):
@@ -121,7 +131,7 @@ class FileSpec(_Strict):
     simulation: Optional[SimulationSpec] = None
 
 
-_ALL_FIELDS = sorted({f for m in (ParamSpec, MassSpec, ConnectionSpec, NodeSpec, MatrixRef, NodeRun,
+_ALL_FIELDS = sorted({f for m in (ParamSpec, TableSpec, MassSpec, ConnectionSpec, NodeSpec, MatrixRef, NodeRun,
                                   CouplingSpec, NetworkSpec, SimulationSpec, FileSpec)
                       for f in m.model_fields})
 
@@ -150,7 +160,7 @@ def _data_loc(data, loc):
     return tuple(out)
 
 
-_UNION_TAGS = {"float", "str", "int", "ParamSpec", "MatrixRef", "NodeRun", "list[list[float]]"}
+_UNION_TAGS = {"float", "str", "int", "ParamSpec", "MatrixRef", "NodeRun", "list[list[float]]", "list[float]"}
 
 
 def explain(err: ValidationError, data, where, lines):
