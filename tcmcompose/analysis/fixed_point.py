@@ -20,6 +20,12 @@ class FixedPoint:
     method: str              # "newton" or "integrate+newton"
     state_index: pd.MultiIndex = None
 
+    def __repr__(self):
+        from ..summary import value_range
+        return (f"FixedPoint({'converged' if self.converged else 'NOT converged'} by {self.method} in "
+                f"{self.iterations} iterations, residual {self.residual:.2g}; {len(self.x)} states "
+                f"{value_range(self.x)})")
+
     @property
     def series(self):
         """The state as a Series indexed by (node, mass, state)."""

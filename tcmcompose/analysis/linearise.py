@@ -36,6 +36,13 @@ class Linearisation:
     input_index: pd.MultiIndex
     output_index: pd.MultiIndex
 
+    def __repr__(self):
+        from ..summary import value_range
+        delayed = int(np.count_nonzero(self.edge_delay))
+        return (f"Linearisation({self.n} states, {self.B.shape[1]} inputs, {self.C.shape[0]} outputs; "
+                f"{len(self.edge_gain)} coupling edges ({delayed} delayed, delays "
+                f"{value_range(self.edge_delay, 'ms')}))")
+
     @property
     def n(self):
         return self.D.shape[0]

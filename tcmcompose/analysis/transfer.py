@@ -113,6 +113,12 @@ class TransferFunction:
     outputs: list
     inputs: list
 
+    def __repr__(self):
+        from ..summary import labels, value_range
+        return (f"TransferFunction({len(self.freqs)} frequencies {value_range(self.freqs, 'Hz')}; "
+                f"{len(self.outputs)} outputs {labels(self.outputs)} x {len(self.inputs)} inputs "
+                f"{labels(self.inputs)}; |H| {value_range(self.H)})")
+
 
 def _solve_all(lin, Bin, W, s_values, method):
     """H for every s. Without delays one eigendecomposition serves all
@@ -224,6 +230,14 @@ class CrossSpectrum:
     freqs: np.ndarray
     values: np.ndarray
     channels: list
+
+    def __repr__(self):
+        from ..summary import labels, value_range
+        auto = np.real(np.einsum("fii->fi", self.values)) if self.values.ndim == 3 else self.values
+        peak = self.freqs[np.argmax(auto.mean(axis=1))] if auto.size else float("nan")
+        return (f"CrossSpectrum({len(self.freqs)} frequencies {value_range(self.freqs, 'Hz')}; "
+                f"{len(self.channels)} channels {labels(self.channels)}; power {value_range(auto)} per Hz, "
+                f"mean peak at {peak:g} Hz)")
 
     def psd(self):
         """Auto-spectra as a DataFrame (frequency x channel)."""

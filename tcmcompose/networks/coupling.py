@@ -1,6 +1,8 @@
 """Between-node couplings."""
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..checks import number
 from ..errors import ModelError
 
@@ -35,6 +37,14 @@ class Coupling:
     weights: object = None
     delays: object = None
     name: str = None
+
+    def __repr__(self):
+        from ..summary import value_range
+        w = None if self.weights is None else np.asarray(self.weights, float)
+        mats = "network matrices" if w is None else (
+            f"{w.shape[0]}x{w.shape[1]} weights, {int(np.count_nonzero(w))} edges, weights {value_range(w[w != 0])}"
+            + ("" if self.delays is None else f", delays {value_range(self.delays, 'ms')}"))
+        return f"Coupling({self.name!r}: {self.source} -> {self.target}, {self.kind}, gain {self.gain:g}, {mats})"
 
     def __post_init__(self):
         for attr in ("source", "target"):
