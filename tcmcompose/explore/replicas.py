@@ -10,29 +10,74 @@ from a :class:`ReplicaPool`. A replica is rebuilt from the model's structure
 network from the on-disk cache, ~20 ms for 76 nodes), never by copying
 compiled code, and carries the model's current values.
 """
+import io
 import pickle
 import queue
 
 import numpy as np
 
 
+class _Spec:
+    """A model's declaration and data, for models whose class does not pickle by structure."""
+
+    def __init__(self, model):
+        self.network = model.network
+        self.unroll = bool(getattr(model._mod, "UNROLLED", False))
+        self.params, self.connections = model.params, model.connections
+        self.x0, self.u_base = model.x0, model.u_base
+        self.couplings = [(np.asarray(c.weights), np.asarray(c.delays), c.gain) for c in model.couplings]
+
+    def build(self):
+        from ..model import build
+        new = build(self.network, eager=False, unroll=self.unroll)
+        new.params = self.params.copy()
+        new.connections = self.connections.copy()
+        new.x0 = np.array(self.x0, dtype=float)
+        new.u_base = np.array(self.u_base, dtype=float)
+        for c, (w, d, gain) in zip(new.couplings, self.couplings):
+            c.weights, c.delays, c.gain = np.array(w, dtype=float), np.array(d, dtype=float), gain
+        return new
+
+
+def _bare(cls, state):
+    obj = cls.__new__(cls)
+    obj.__dict__.update(state)
+    return obj
+
+
+class _Pickler(pickle.Pickler):
+    """Leaves out the per-node caches of lambdified link expressions (rebuilt on use)."""
+
+    def reducer_override(self, obj):
+        from ..nodes.node import Node
+        if isinstance(obj, Node) and getattr(obj, "_compiled", None):
+            return _bare, (type(obj), dict(obj.__dict__, _compiled={}))
+        return NotImplemented
+
+
+def _dumps(obj):
+    buf = io.BytesIO()
+    _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return buf.getvalue()
+
+
+def model_spec(model):
+    """Bytes from which :func:`load_spec` rebuilds ``model`` (structure and data, no compiled code)."""
+    try:
+        return _dumps(model)
+    except (TypeError, AttributeError, pickle.PicklingError):
+        return _dumps(_Spec(model))       # a model class without structure pickling
+
+
+def load_spec(spec):
+    """The model of :func:`model_spec` bytes, built from the on-disk cache of generated code."""
+    obj = pickle.loads(spec)
+    return obj.build() if isinstance(obj, _Spec) else obj
+
+
 def replicate(model):
     """A new model with the same kernels and a private copy of ``model``'s data."""
-    try:
-        return pickle.loads(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
-    except (TypeError, AttributeError, pickle.PicklingError):
-        pass                          # a model class without structure pickling
-    from ..model import build
-    new = build(model.network, eager=False, unroll=bool(getattr(model._mod, "UNROLLED", False)))
-    new.params = model.params.copy()
-    new.connections = model.connections.copy()
-    new.x0 = np.array(model.x0, dtype=float)
-    new.u_base = np.array(model.u_base, dtype=float)
-    for mine, theirs in zip(new.couplings, model.couplings):
-        mine.weights = np.array(theirs.weights, dtype=float)
-        mine.delays = np.array(theirs.delays, dtype=float)
-        mine.gain = theirs.gain
-    return new
+    return load_spec(model_spec(model))
 
 
 class ReplicaPool:
