@@ -26,9 +26,10 @@ from .inference import Posterior, compare, reduce_posterior, variational_laplace
 from . import io  # noqa: E402
 from .io import Simulation, load, save  # noqa: E402
 from .io.results import load_result  # noqa: E402
+from . import explore  # noqa: E402  (callable: tc.explore(model, space, ...))
 
 __all__ = ["Mass", "Table", "Node", "Connection", "Network", "Coupling", "build", "CompiledModel", "Result",
            "TCMColumn", "tcm_network", "datasets", "observe", "stimulus", "get_model", "list_models",
            "ModelError", "SimulationError", "fixed_point", "FixedPoint", "linearise", "Linearisation", "transfer_function",
            "predict_csd", "__version__", "inference", "variational_laplace", "Posterior", "compare",
-           "reduce_posterior", "io", "save", "load", "Simulation", "load_result", "Record", "Solver"]
+           "reduce_posterior", "io", "save", "load", "Simulation", "load_result", "Record", "Solver", "explore"]

@@ -54,6 +54,11 @@ def test_batch_labels_dataframe_and_per_node_values(noisy_jr):
     assert df.loc[df.run == 1, "JR.A"].eq(3.5).all()
     got = df[(df.run == 1) & (df.node == df.node.iloc[0])]["value"].to_numpy()
     assert np.array_equal(got, batch[1]["JR.v"][:, 0])
+    xr = pytest.importorskip("xarray")
+    ds = batch.to_xarray()
+    assert isinstance(ds, xr.Dataset) and ds["JR.v"].dims == ("run", "time", "node_JR.v")
+    assert ds["JR.A"].values.tolist() == [3.0, 3.5]
+    assert np.array_equal(ds["JR.v"].sel(run=1).values, batch[1]["JR.v"])
     # per-node values: one array per run
     per_node = noisy_jr.simulate_batch([{"JR.A": np.array([3.0, 3.1, 3.2, 3.3])}], 10.0, 0.1,
                                        method="stochastic_heun", seed=1)
