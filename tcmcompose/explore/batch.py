@@ -121,6 +121,8 @@ def run_batch(pool, edits, seeds, duration, dt, method="heun", workers=None, red
         try:
             apply_edits(m, edits[k])
             res = m.simulate(duration, dt, method, seed=seeds[k], **options)
+            if res.info.get("interrupted"):      # Ctrl-C inside simulate: the batch stops, not a short run
+                raise KeyboardInterrupt
             return reduce(res, k) if reduce is not None else res
         except Exception as err:      # noqa: BLE001 - recorded or re-raised below
             if on_error == "record":
