@@ -207,13 +207,13 @@ def _run_here(model, records, seeds, duration, dt, method, metrics, edit, worker
 
 
 def _committer(store, rows, bar):
-    def commit(chunk_rows, interrupted=False):
+    def commit(chunk_rows, interrupted=False, counted=True):
         chunk_rows = sorted(chunk_rows, key=lambda r: r["point"])
         if store is not None and chunk_rows:
             store.append(pd.DataFrame(chunk_rows))
         rows.extend(chunk_rows)
         if not interrupted:
-            bar.chunk_done()
+            bar.chunk_done(0 if counted else len(chunk_rows))
     return commit
 
 
