@@ -253,3 +253,42 @@ def tables_of(mass):
                                  "give them different names.")
             found[t.name] = t
     return [found[k] for k in sorted(found)]
+
+
+class LazyTable(Table):
+    """A :class:`Table` whose grid and values are made by ``factory()`` (which
+    returns a Table) on first use: a mass can be declared, listed and
+    compared before its tables exist (they are computed when a model is built)."""
+
+    def __init__(self, factory, ndim, name, method="linear", outside="clamp"):
+        self._factory = factory
+        self._ndim = int(ndim)
+        self.name, self.method, self.outside = name, method, outside
+        self._classes = {}
+
+    @property
+    def ndim(self):
+        return self._ndim
+
+    def __getattr__(self, attr):          # only called for attributes not set yet
+        if attr in ("axes", "values", "grid"):
+            made = self._factory()
+            if made.ndim != self._ndim:
+                raise ModelError(f"table {self.name!r}: the factory made a {made.ndim}-D table, "
+                                 f"declared {self._ndim}-D.")
+            self.axes, self.values, self.grid = made.axes, made.values, made.grid
+            self.method, self.outside = made.method, made.outside
+            return getattr(self, attr)
+        raise AttributeError(attr)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_classes"] = {}
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
+    def __repr__(self):
+        made = "values" in self.__dict__
+        return f"LazyTable({self.name!r}, {self._ndim}-D, {'made' if made else 'not made yet'})"

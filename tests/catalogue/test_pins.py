@@ -207,4 +207,5 @@ def test_jansen_rit_default_limit_cycle():
     assert v.min() == pytest.approx(2.14, abs=0.05) and v.max() == pytest.approx(11.92, abs=0.05)
 
 
-EXTRA_PINS = {"stuart_landau", "damped_oscillator", "zetterberg_jansen"}   # pinned in test_new_models.py
+EXTRA_PINS = {"stuart_landau", "damped_oscillator", "zetterberg_jansen",   # pinned in test_new_models.py
+              "aln"}                                                       # and test_aln.py

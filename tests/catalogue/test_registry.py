@@ -9,7 +9,7 @@ def test_table_lists_every_model_with_its_interface():
     table = tc.list_models()
     assert list(table.columns) == ["category", "kind", "n_states", "outputs", "input_ports", "dt",
                                    "typical_use", "reference"]
-    assert len(table) == 21 and table.index.is_unique
+    assert len(table) == 22 and table.index.is_unique
     assert set(table["category"]) == {"phenomenological", "physiological"}
     assert (table.loc["jansen_rit", ["kind", "n_states"]] == ["mass", 6]).all()
     assert table.loc["wilson_cowan", "kind"] == "node" and table.loc["wilson_cowan", "n_states"] == 2
@@ -22,7 +22,8 @@ def test_table_lists_every_model_with_its_interface():
 
 def test_every_library_mass_is_reachable():
     reachable = {type(tc.get_model(name)).__name__ for name in tc.list_models().index}
-    populations = {"WilsonCowanExc", "WilsonCowanInh", "ThalamicRelay", "ThalamicReticular"}   # inside nodes
+    populations = {"WilsonCowanExc", "WilsonCowanInh", "ThalamicRelay", "ThalamicReticular",
+                   "ALNExc", "ALNInh"}   # inside nodes
     assert set(library.__all__) - populations <= reachable
 
 

@@ -1,4 +1,5 @@
 """The library of ready-made masses (see ``tc.list_models()`` for the catalogue)."""
+from .aln import ALNExc, ALNInh
 from .coombes_byrne import CoombesByrne
 from .damped_oscillator import DampedOscillator
 from .costa_thalamus import ThalamicRelay, ThalamicReticular
@@ -24,4 +25,4 @@ __all__ = ["CoombesByrne", "Epileptor", "FitzHughNagumo", "Generic2dOscillator",
            "Lorenz", "MontbrioPazoRoxin", "ReducedWongWangExcInh", "ThalamicRelay", "ThalamicReticular",
            "ThresholdLinear", "VanDerPol",
            "WilsonCowanExc", "WilsonCowanInh", "WongWang",
-           "DampedOscillator", "StuartLandau", "ZetterbergJansen"]
+           "DampedOscillator", "StuartLandau", "ZetterbergJansen", "ALNExc", "ALNInh"]
