@@ -11,13 +11,14 @@ import types
 from . import metrics  # noqa: F401
 from .batch import RunError, run_seeds
 from .batch_result import BatchResult
+from .fit import FitResult, fit_cmaes
 from .space import LatinHypercube, Sobol, grid
 from .store import Store
 from .sweep import explore
 from .table import SweepFrame
 
 __all__ = ["explore", "BatchResult", "RunError", "run_seeds", "LatinHypercube", "Sobol", "grid", "Store",
-           "SweepFrame", "metrics"]
+           "SweepFrame", "metrics", "fit_cmaes", "FitResult"]
 
 
 class _CallableModule(types.ModuleType):

@@ -82,9 +82,9 @@ def connect(client):
 
 
 def run_on_dask(client, model, records, seeds, duration, dt, method, metrics, edit, options, chunk, commit):
-    """Submit chunks of ``records`` as tasks; ``commit(rows)`` each as it completes (any order)."""
+    """Submit chunks of ``records`` as tasks on ``client`` (connected, see :func:`connect`);
+    ``commit(rows)`` each chunk as it completes (any order)."""
     from dask.distributed import as_completed
-    client, close = connect(client)
     spec = model_spec(model)
     key = hashlib.sha256(spec).hexdigest()[:20]
     futures = []
@@ -98,5 +98,3 @@ def run_on_dask(client, model, records, seeds, duration, dt, method, metrics, ed
         for f in futures:
             f.cancel()
         raise
-    finally:
-        close()

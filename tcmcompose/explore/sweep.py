@@ -165,9 +165,13 @@ def explore(model, space, duration, dt, metrics=None, method="heun", store=None,
         commit = _committer(store_obj, rows, bar)
         try:
             if todo and client is not None:
-                from .cluster import run_on_dask
-                run_on_dask(client, model, [records[k] for k in todo], [seeds[k] for k in todo], duration, dt,
-                            method, metrics, edit, options, chunk or 4, commit)
+                from .cluster import connect, run_on_dask
+                client, close = connect(client)
+                try:
+                    run_on_dask(client, model, [records[k] for k in todo], [seeds[k] for k in todo], duration, dt,
+                                method, metrics, edit, options, chunk or 4, commit)
+                finally:
+                    close()
             elif todo:
                 workers = default_workers() if workers is None else int(workers)
                 _run_here(model, [records[k] for k in todo], [seeds[k] for k in todo], duration, dt, method,

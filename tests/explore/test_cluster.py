@@ -86,6 +86,14 @@ def test_sweep_survives_a_killed_worker(tmp_path, model, cluster):
         from tcmcompose.explore.cluster import worker_state
         (state,) = client.run(worker_state).values()
         assert list(state.values()) == [(1, 1)]
+        # a CMA-ES fit with its populations as Dask tasks: the same history as in-process
+        fit_args = dict(bounds={"JR.mu": (0.1, 0.3), "JR.A": (3.0, 3.5)}, duration=300.0, dt=0.1,
+                        metrics={"mean": tc.explore.metrics.mean_value("JR.v")},
+                        loss=lambda row: abs(row["mean"] - 14.0), method="stochastic_heun", popsize=4, max_evals=8,
+                        seed=3, record=["JR.v"], every=10)
+        remote = tc.explore.fit_cmaes(model, client=client, **fit_args)
+        local = tc.explore.fit_cmaes(model, workers=2, **fit_args)
+        pd.testing.assert_frame_equal(remote.history, local.history)
     finally:
         client.close()
     stored = Store(store).read()
