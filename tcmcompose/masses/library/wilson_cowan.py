@@ -81,3 +81,42 @@ class WilsonCowanInh(Mass):
     equations = {
         "inh": "(-inh + (1 - inh)/(1 + exp(-a_inh*(syn + inh_ext - mu_inh))) + ou)/tau_inh",
     }
+
+
+class WilsonCowanRefractory(Mass):
+    r"""One Wilson-Cowan population in the original 1972 form: refractory
+    factor :math:`r` and a sigmoid shifted to pass through 0.
+
+    .. math::
+
+        F(x) &= \frac{1}{1 + e^{-a(x - \theta)}} - \frac{1}{1 + e^{a\theta}} \\
+        \tau\,\dot x &= -x + (1 - r x)\, F(\mathrm{syn}) + \mathrm{u}
+
+    ``syn`` is the summed argument of the sigmoid (local links and
+    long-range input, as in :class:`WilsonCowanExc`); ``u`` adds outside it.
+    Wilson & Cowan (1972) eq. 13 with the subtractive constant that makes
+    :math:`F(0) = 0` (their eq. 1 and Fig. 1); brainmass' ``WilsonCowanModel``
+    uses the same form.
+
+    Units: time in ms; x a dimensionless activity.
+
+    Defaults (an excitatory population; brainmass' values): tau = 1 ms,
+    a = 1.2, theta = 2.8, r = 1; initial x = 0. The inhibitory partner in
+    :func:`tcmcompose.nodes.wilson_cowan.wilson_cowan_refractory_node` takes
+    a = 1, theta = 4.
+
+    References: Wilson H.R. & Cowan J.D. (1972) Biophys J 12:1-24.
+    """
+
+    category = "physiological"
+    typical_use = "E-I rate unit with refractory factor (Wilson & Cowan 1972; brainmass' form)"
+    reference = "Wilson & Cowan 1972, Biophys J 12:1-24"
+
+    name = "wilson_cowan_refractory"
+    states = {"x": 0.0}
+    params = {"tau": 1.0, "a": 1.2, "theta": 2.8, "r": 1.0}
+    inputs = ["syn", "u"]
+    outputs = {"rate": "x"}
+    equations = {
+        "x": "(-x + (1 - r*x)*(1/(1 + exp(-a*(syn - theta))) - 1/(1 + exp(a*theta))) + u)/tau",
+    }
