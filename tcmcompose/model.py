@@ -144,6 +144,17 @@ class CompiledModel:
         column[pos] = vals
         self.params["value"] = column
 
+    def indices(self, name, kind="state", nodes=None):
+        """Flat positions named by ``name`` (rules of :mod:`tcmcompose.address`)
+        in the state vector (``kind="state"``: rows/columns of
+        :meth:`jacobian` and ``D``), the outputs (``"output"``: rows of ``C``)
+        or the inputs (``"input"``: columns of ``B``), e.g.
+        ``J[np.ix_(model.indices("E.V"), model.indices("I.*"))]``."""
+        index = {"state": self.state_index, "output": self.output_index, "input": self.input_index}.get(kind)
+        if index is None:
+            raise ModelError(f"indices(kind={kind!r}); choose 'state', 'output' or 'input'.")
+        return resolve(index, name, self._low.node_labels, nodes, "input port" if kind == "input" else kind)
+
     def get_param(self, name, nodes=None):
         """Values of the parameters named by ``name`` (same rules as
         :meth:`set_param`) as a Series indexed by (node, mass, param)."""
@@ -335,7 +346,9 @@ class CompiledModel:
                           "diverge. Check against a run at the recommended step.", stacklevel=3)
 
     def simulate_batch(self, runs, duration, dt, method="heun", seed=None, workers=None, reduce=None,
-                       on_error="raise", **options):
+                       on_error="raise", *, initial=None, record=None, every=1, transient=0.0, stimuli=None,
+                       noise=True, noise_path=None, coupling_mode="per_stage", delay_interpolation="nearest",
+                       progress=False, chunk=None, **more):
         """Several runs of this model in parallel threads, each with its own random stream.
 
         ``runs``: a number of repeats, a list of edits (one dict per run,
@@ -353,13 +366,19 @@ class CompiledModel:
         ``reduce(result, k)`` keeps a summary per run instead of its traces;
         ``on_error="record"`` keeps failed runs as
         :class:`~tcmcompose.explore.batch.RunError` (``"raise"`` re-raises).
-        Other options as :meth:`simulate`. Returns a
+        The run options (``initial``, ``record``, ``every``, ...,
+        ``Record`` / ``Solver`` objects) are those of :meth:`simulate`. Returns a
         :class:`~tcmcompose.explore.BatchResult` (a sequence of Results with
         ``.runs``, ``.to_dataframe()``, ``.to_xarray()``).
         """
         from .explore.batch import simulate_batch
+        from .integrate.options import unpack
+        options = dict(initial=initial, every=every, transient=transient, stimuli=stimuli, noise=noise,
+                       noise_path=noise_path, coupling_mode=coupling_mode, delay_interpolation=delay_interpolation,
+                       progress=progress, chunk=chunk, **more)
+        method, record, options = unpack(method, record, options)
         return simulate_batch(self, runs, duration, dt, method, seed=seed, workers=workers, reduce=reduce,
-                              on_error=on_error, **options)
+                              on_error=on_error, record=record, **options)
 
     # -------------------------------------------------------------- pickling
     def __reduce__(self):

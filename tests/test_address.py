@@ -194,3 +194,21 @@ def test_compiled_model_pickles_and_simulates_identically_in_a_process_pool(net_
         m.params["value"] = before
         m.couplings[0].weights = w
         m.connections.loc[0, "weight"] = w_link
+
+
+def test_indices_pick_jacobian_blocks(net_model):
+    m = net_model
+    x = np.linspace(-0.3, 0.4, m.n_states)
+    J = m.jacobian(x)
+    rows, cols = m.indices("E.x"), m.indices("I.x", nodes="thal")
+    assert [m.state_index[k] for k in rows] == [(lab, "E", "x") for lab in LABELS]
+    assert [m.state_index[k] for k in cols] == [("thal", "I", "x")]
+    # thal's E receives -0.8 * I.x through its local link: dE/dt = (-E + tanh(u + I0))/tau
+    tau, i0 = 2.0, 0.3
+    u = -0.8 * x[cols[0]] + 0.7 * sum(w * np.tanh(x[j]) for w, j in zip([0.3, 0.1], rows[[0, 2]]))
+    expected = np.zeros(3)
+    expected[1] = (1 - np.tanh(u + i0) ** 2) * -0.8 / tau
+    np.testing.assert_allclose(J[np.ix_(rows, cols)].ravel(), expected, rtol=1e-12, atol=1e-15)
+    assert len(m.indices("*.u", kind="input")) == 6 and len(m.indices("E.r", kind="output")) == 3
+    with pytest.raises(tc.ModelError, match="choose 'state', 'output' or 'input'"):
+        m.indices("E.x", kind="param")

@@ -73,6 +73,15 @@ def _initial(model, initial):
     return x.copy()
 
 
+def _noise_subset(model, noise, noisy):
+    """The noisy states kept by ``noise`` (True: all; names: those states only)."""
+    if isinstance(noise, (bool, np.bool_)) or not len(noisy):
+        return noisy
+    names = [noise] if isinstance(noise, (str, tuple)) else list(noise)
+    keep = [resolve(model.state_index, name, model._low.node_labels, what="state") for name in names]
+    return noisy[np.isin(noisy, np.concatenate(keep))]
+
+
 def compile_kernels(model):
     """Compile (or load from Numba's cache) the time loop: a zero-step call with
     the argument types of a real run, independent of the model's data."""
@@ -167,9 +176,11 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         Seeds every random draw of the run (state noise, OU inputs, random
         stimuli): the same seed gives a bit-identical result. Default: a fresh
         seed, reported in ``res.info["seed"]``.
-    noise : bool
+    noise : bool, or state name(s)
         False integrates a noisy model's deterministic part (a deterministic
-        method on a model with noise is otherwise an error).
+        method on a model with noise is otherwise an error). Names
+        (``"E.V"``, ``"ctx.*.V"``, ``("E.V", nodes)``; see
+        :mod:`tcmcompose.address`) keep the noise of those states only.
     noise_path : array (steps, noisy states), optional
         Standard normal draws to use instead of the generator (one row per
         step, one column per state with non-zero noise, in state order): to
@@ -206,6 +217,7 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
                          "method='euler_maruyama' or 'stochastic_heun', or pass noise=False.")
     if not noise or method not in STOCHASTIC:
         noisy = noisy[:0]
+    noisy = _noise_subset(model, noise, noisy)
     if noise_path is not None:
         noise_path = np.ascontiguousarray(noise_path, dtype=float)
         if noise_path.shape != (n_total, len(noisy)):

@@ -128,3 +128,19 @@ def test_step_warning_against_the_recommended_step():
         model._check_step(0.02)                      # within the factor
         tc.build(tc.Mass("montbrio_pazo_roxin", states={"x": 0.0}, equations={"x": "-x"}),
                  eager=False)._check_step(1.0)       # same name, other equations: not the catalogue's
+
+
+def test_noise_names_keep_the_noise_of_those_states_only():
+    model = tc.build(tc.Network([tc.get_model("montbrio_pazo_roxin", noise={"V": 0.3, "r": 0.01})] * 3))
+    name = "montbrio_pazo_roxin"
+    kw = dict(duration=2.0, dt=0.005, method="euler_maruyama", seed=4, record=[f"{name}.r", f"{name}.V"])
+    full = model.simulate(noise=True, **kw)
+    some = model.simulate(noise=[(f"{name}.V", [0, 2])], **kw)
+    none = model.simulate(noise=False, **kw)
+    # node 1 and every r then follow the deterministic run; V of nodes 0 and 2 do not
+    assert np.array_equal(some[f"{name}.V"][:, 1], none[f"{name}.V"][:, 1])
+    assert not np.array_equal(some[f"{name}.V"][:, 0], none[f"{name}.V"][:, 0])
+    assert not np.array_equal(full[f"{name}.r"], none[f"{name}.r"])
+    n = int(round(2.0 / 0.005))
+    with pytest.raises(tc.ModelError, match=r"this run needs \(400, 2\)"):
+        model.simulate(noise=[(f"{name}.V", [0, 2])], noise_path=np.zeros((n, 3)), **kw)

@@ -77,6 +77,10 @@ NODE_PINS = {
     "wilson_cowan": ({"E": dict(tau_exc=2.5, a_exc=1.5, mu_exc=3.0, exc_ext=0.0),
                       "I": dict(tau_inh=3.75, a_inh=1.5, mu_inh=3.0, inh_ext=0.0)},
                      dict(c_excexc=16.0, c_excinh=15.0, c_inhexc=12.0, c_inhinh=3.0)),
+    # Wilson & Cowan 1972 form with refractory factor, brainmass WilsonCowanModel defaults
+    "wilson_cowan_refractory": ({"E": dict(tau=1.0, a=1.2, theta=2.8, r=1.0),
+                                 "I": dict(tau=1.0, a=1.0, theta=4.0, r=1.0)},
+                                dict(c_excexc=12.0, c_excinh=13.0, c_inhexc=4.0, c_inhinh=11.0)),
     # Costa et al. 2016 PLoS Comput Biol 12:e1005022 as in neurolib's ThalamicMassModel
     "thalamus": ({"TCR": dict(_THAL_SHARED, g_T_t=3.0, g_h=0.062, E_h=-40.0, alpha_Ca=-51.8e-6,
                               tau_Ca=10.0, Ca_0=2.4e-4, k1=2.5e7, k2=4e-4, k3=0.1, k4=0.001,

@@ -30,3 +30,18 @@ def test_record_and_solver_objects_equal_the_plain_keywords(jr_model):
         jr_model.simulate(1.0, 0.1, record=rec, every=5)
     with pytest.raises(tc.ModelError, match="delay_interpolation='linear' conflicts with method=Solver"):
         jr_model.simulate(1.0, 0.1, method=tc.Solver("heun", coupling_mode="per_step"), delay_interpolation="linear")
+
+
+def test_simulate_batch_lists_the_same_options_and_takes_record_objects(jr_model):
+    sig = inspect.signature(tc.CompiledModel.simulate_batch)
+    for name in ("initial", "record", "every", "transient", "stimuli", "coupling_mode", "delay_interpolation"):
+        assert sig.parameters[name].kind is inspect.Parameter.KEYWORD_ONLY, name
+    batch = jr_model.simulate_batch([{"JR.mu": 0.3}], 20.0, 0.1, record=tc.Record(["JR.v"], every=4),
+                                    workers=1, seed=3)
+    saved = jr_model.params["value"].to_numpy(copy=True)
+    jr_model.set_param("JR.mu", 0.3)
+    try:
+        one = jr_model.simulate(20.0, 0.1, record=["JR.v"], every=4)
+    finally:
+        jr_model.params["value"] = saved
+    assert np.array_equal(batch[0]["JR.v"], one["JR.v"]) and len(one.t) == 51
