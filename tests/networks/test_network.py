@@ -37,7 +37,7 @@ def test_dataframe_matrices_are_aligned_by_label():
 
 
 def test_coupling_to_missing_port_or_output():
-    with pytest.raises(ModelError, match=r"no node has input port 'JR.ampa'; available ports: \['JR.c'\]"):
+    with pytest.raises(ModelError, match=r"no node has input port 'JR.ampa'; available ports: \['JR.c', 'JR.u_inh', 'JR.u_pyr'\]"):
         tc.Network([node()] * 2, np.ones((2, 2)), couplings=[tc.Coupling("JR.rate", "JR.ampa")])
     with pytest.raises(ModelError, match="no node has output 'JR.spikes'"):
         tc.Network([node()] * 2, np.ones((2, 2)), couplings=[tc.Coupling("JR.spikes", "JR.c")])
