@@ -126,8 +126,8 @@ def render_unrolled(writers, plan, n_derived, parts):
            '    """Outputs of every instance (layout: unused, the offsets are written in)."""']
     rhs = ["@kernel", "def stage_derivs(t, _x, _p, _u, _y, _ye, _w, _dx, layout):",
            '    """dx/dt. Outputs used in the equations come from _y; local connection k',
-           '    adds _w[k] * _ye[LOCAL_SRC[k]] to its port (_ye is _y unless the coupling',
-           '    is held over the step)."""']
+           '    adds _w[k] * _ye[LOCAL_SRC[k]] to its port (_ye is _y: a node\'s own links',
+           '    read the current stage in both coupling modes)."""']
     body_out = []
     for g, w in enumerate(writers):
         xo, n, po, uo, yo = plan.layout[g]

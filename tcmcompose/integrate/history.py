@@ -9,7 +9,15 @@ from ..errors import ModelError
 
 @dataclass
 class DelayPlan:
-    """Edge arrays ordered for the kernel (undelayed edges first) plus the ring buffer."""
+    """Edge arrays ordered for the kernel plus the ring buffer.
+
+    Two segments: the edges held through a step (``[0, n_held)``: the
+    between-node couplings under ``coupling_mode="per_step"``) and the edges
+    read at every stage (``[n_held, end)``). In each segment the undelayed
+    edges come first, then the delayed linear ones sorted by target, then
+    the other delayed kinds: ``seg[0] = (0, n_direct, d1, end)`` of the held
+    segment, ``seg[1]`` the same for the staged one.
+    """
     src: np.ndarray
     dst: np.ndarray
     weight: np.ndarray
@@ -18,8 +26,7 @@ class DelayPlan:
     row: np.ndarray       # buffer row of each edge's source (-1: undelayed)
     lag: np.ndarray       # delay in steps (float)
     ilag: np.ndarray      # rounded lag (int)
-    n_direct: int         # edges [0, n_direct) have no delay
-    d1: int               # edges [n_direct, d1): delayed linear, sorted by target; [d1, end): other kinds
+    seg: np.ndarray       # (2, 4) int: per segment (start, end of undelayed, end of delayed linear, end)
     integer_lags: bool
     buf_src: np.ndarray   # y index stored in each buffer row
     length: int           # slots in the ring buffer (a power of two >= max lag + 2)
@@ -48,8 +55,9 @@ def split_diffusive(edges):
     return Edges.concat(parts)
 
 
-def plan_delays(edges, dt, interpolation="nearest"):
-    """Turn per-edge delays (ms) into lags at step ``dt``.
+def plan_delays(edges, dt, interpolation="nearest", n_held=0):
+    """Turn per-edge delays (ms) into lags at step ``dt``; the first
+    ``n_held`` edges form the held segment (see :class:`DelayPlan`).
 
     ``interpolation="nearest"`` rounds each delay to the nearest whole step
     (a non-zero delay that rounds to 0 is an error: lower dt); ``"linear"``
@@ -58,7 +66,11 @@ def plan_delays(edges, dt, interpolation="nearest"):
     delayed edge are stored, in a ring of max lag + 2 slots rounded up to a
     power of two (so a slot index is a bit mask, not a division).
     """
-    edges = split_diffusive(edges)
+    parts = [Edges(*(getattr(edges, f)[sl] for f in ("src", "dst", "weight", "delay", "kind", "ref")))
+             for sl in (slice(0, n_held), slice(n_held, None))]
+    parts = [split_diffusive(p) for p in parts]
+    held = np.arange(len(parts[0].src) + len(parts[1].src)) < len(parts[0].src)
+    edges = Edges.concat(parts)
     lag = edges.delay / dt
     if interpolation == "nearest":
         ilag = np.rint(lag).astype(np.int64)
@@ -88,19 +100,23 @@ def plan_delays(edges, dt, interpolation="nearest"):
         buf_src, row_all = buf_src[1:], row_all - 1
     row_all = np.where(delayed, row_all, -1)
     linear = edges.kind == 0
-    direct = np.nonzero(~delayed)[0]
-    dlin = np.nonzero(delayed & linear)[0]
-    dlin = dlin[np.lexsort((row_all[dlin], edges.dst[dlin]))]    # by target, then buffer row
-    dother = np.nonzero(delayed & ~linear)[0]
-    order = np.concatenate([direct, dlin, dother]).astype(np.int64)
-    n_direct, d1 = len(direct), len(direct) + len(dlin)
+    order, seg = [], np.zeros((2, 4), dtype=np.int64)
+    for s, in_seg in enumerate((held, ~held)):
+        direct = np.nonzero(in_seg & ~delayed)[0]
+        dlin = np.nonzero(in_seg & delayed & linear)[0]
+        dlin = dlin[np.lexsort((row_all[dlin], edges.dst[dlin]))]    # by target, then buffer row
+        dother = np.nonzero(in_seg & delayed & ~linear)[0]
+        start = sum(len(o) for o in order)
+        seg[s] = start, start + len(direct), start + len(direct) + len(dlin), start + int(in_seg.sum())
+        order += [direct, dlin, dother]
+    order = np.concatenate(order).astype(np.int64)
     row = row_all[order]
     max_lag = int(ilag.max()) if delayed.any() else 0
     return DelayPlan(
         src=edges.src[order].astype(np.int64), dst=edges.dst[order].astype(np.int64),
         weight=edges.weight[order].astype(float), kind=edges.kind[order].astype(np.int64),
         ref=edges.ref[order].astype(np.int64), row=row, lag=lag[order].astype(float),
-        ilag=ilag[order].astype(np.int64), n_direct=n_direct, d1=d1, integer_lags=integer_lags,
+        ilag=ilag[order].astype(np.int64), seg=seg, integer_lags=integer_lags,
         buf_src=buf_src.astype(np.int64), length=1 << int(max_lag + 1).bit_length())
 
 

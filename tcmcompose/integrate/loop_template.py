@@ -70,14 +70,15 @@ def delayed_output(hist, hist_dot, row, s, dt, L, interp):
 
 
 @kernel
-def delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, half,
+def delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, half, ends,
                  e_row, e_lag, e_ilag, e_dst, e_w, d0, d1, U):
     """One pass over the delayed linear edges [d0, d1) (sorted by target).
 
     Their contributions depend on the history only, never on the current
     stage, so they are summed once per step: ``half=False`` fills U[0]
-    (stage offset c = 0) and U[2] (c = 1); ``half=True`` fills U[1]
-    (c = 1/2, RK4's midpoint stages, after the step's derivative is stored).
+    (stage offset c = 0) and, if ``ends``, U[2] (c = 1: methods with a stage
+    at the end of the step); ``half=True`` fills U[1] (c = 1/2, RK4's
+    midpoint stages, after the step's derivative is stored).
     """
     L = mask + 1
     e = d0
@@ -93,10 +94,12 @@ def delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, half,
             elif integer_lags:
                 j = n - e_ilag[e]
                 a0 += w * hist[j & mask, r]
-                a1 += w * hist[(j + 1) & mask, r]
+                if ends:
+                    a1 += w * hist[(j + 1) & mask, r]
             else:
                 a0 += w * delayed_output(hist, hist_dot, r, n - e_lag[e], dt, L, interp)
-                a1 += w * delayed_output(hist, hist_dot, r, n + 1.0 - e_lag[e], dt, L, interp)
+                if ends:
+                    a1 += w * delayed_output(hist, hist_dot, r, n + 1.0 - e_lag[e], dt, L, interp)
             e += 1
         if half:
             U[1, dst] = a0
@@ -107,14 +110,20 @@ def delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, half,
 
 @kernel
 def stage_inputs(y, hist, hist_dot, n, c, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag, integer_lags, e_dst,
-                 e_w, e_kind, e_ref, n_direct, d1, u_base, u, stim_n0, stim_dst, stim_vals, ou_dst, ou_state):
-    """Inputs at stage offset c: base + delayed linear sums (precomputed) +
-    undelayed edges (current stage outputs) + delayed diffusive/Kuramoto edges
-    + external inputs (stimuli and OU processes)."""
+                 e_w, e_kind, e_ref, seg, base, u, external, stim_n0, stim_dst, stim_vals, ou_dst, ou_state):
+    """Inputs at stage offset c from the edges of one segment ``seg`` (start,
+    end of undelayed, end of delayed linear, end; see DelayPlan): ``base`` +
+    delayed linear sums (precomputed in U) + undelayed edges (current stage
+    outputs) + delayed diffusive/Kuramoto edges, and if ``external`` the
+    stimuli and OU processes."""
     ci = 0 if c == 0.0 else (2 if c == 1.0 else 1)
-    for k in range(u.shape[0]):
-        u[k] = u_base[k] + U[ci, k]
-    for e in range(n_direct):
+    if seg[2] > seg[1]:
+        for k in range(u.shape[0]):
+            u[k] = base[k] + U[ci, k]
+    else:
+        for k in range(u.shape[0]):
+            u[k] = base[k]
+    for e in range(seg[0], seg[1]):
         a = y[e_src[e]]
         kind = e_kind[e]
         if kind == 0:
@@ -124,7 +133,7 @@ def stage_inputs(y, hist, hist_dot, n, c, dt, mask, interp, U, e_src, e_row, e_l
         else:
             u[e_dst[e]] += e_w[e] * math.sin(a - y[e_ref[e]])
     whole = integer_lags and (c == 0.0 or c == 1.0)
-    for e in range(d1, e_src.shape[0]):
+    for e in range(seg[2], seg[3]):
         if whole:     # the stage sits on a stored step: no interpolation
             a = hist[(n + int(c) - e_ilag[e]) & mask, e_row[e]]
         else:
@@ -133,7 +142,7 @@ def stage_inputs(y, hist, hist_dot, n, c, dt, mask, interp, U, e_src, e_row, e_l
             u[e_dst[e]] += e_w[e] * (a - y[e_ref[e]])
         else:
             u[e_dst[e]] += e_w[e] * math.sin(a - y[e_ref[e]])
-    if stim_dst.shape[0] > 0 or ou_dst.shape[0] > 0:
+    if external and (stim_dst.shape[0] > 0 or ou_dst.shape[0] > 0):
         add_inputs(u, n, c, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
 
 
@@ -160,7 +169,7 @@ def rhs_now(t, x, params, layout, e_src, e_dst, e_w, e_kind, e_ref, u_base, n_y,
 
 @kernel
 def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt, w_local,
-              e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, n_direct, d1, integer_lags,
+              e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags,
               interp, buf_src, hist, hist_dot, u_base, n_y,
               rec_x, rec_y, rec_start, every, out,
               sigma, noise_idx, xi, stim_n0, stim_dst, stim_vals,
@@ -171,6 +180,11 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
     are not among the edges but in ``w_local`` (one weight per local
     connection, 0 where it is delayed or handled as an edge).
 
+    ``per_step``: the held edge segment (``seg[0]``: the between-node
+    couplings) and the external inputs are evaluated once, at the start of
+    the step, into ``u_hold``; the staged segment (``seg[1]``: the nodes' own
+    links) is evaluated at every stage on top of it.
+
     Returns -1 when all went well, else the step index after which the
     state stopped being finite (x then holds that state).
     """
@@ -178,7 +192,9 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
     u = np.empty(u_base.shape[0])
+    u_hold = np.empty(u_base.shape[0])
     U = np.zeros((3, u_base.shape[0]))
+    Uh = np.zeros((3, u_base.shape[0]))
     k1 = np.empty(nx)
     k2 = np.empty(nx)
     k3 = np.empty(nx)
@@ -187,26 +203,23 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
     ydot = np.zeros(n_y)
     n_rx = rec_x.shape[0]
     sqdt = math.sqrt(dt)
-    # stage outputs are needed only by undelayed edges and by the target side
-    # of delayed diffusive/Kuramoto edges; delayed linear sums use the history
-    # (the unrolled right-hand side reads them too); per-step coupling holds
-    # the edges' sources at the step start: ye
-    stage_y = UNROLLED or n_direct > 0 or d1 < e_src.shape[0]
-    ye = np.zeros(n_y) if per_step else y
+    held, staged = seg[0], seg[1]
+    external = stim_dst.shape[0] > 0 or ou_dst.shape[0] > 0
+    # stage outputs are needed by the unrolled right-hand side, by undelayed
+    # staged edges and by the target side of delayed diffusive/Kuramoto ones;
+    # delayed linear sums use the history
+    stage_y = UNROLLED or staged[1] > staged[0] or staged[3] > staged[2]
+    # inputs that change within a step: staged edges, and external inputs
+    # unless they are held
+    stage_u = staged[3] > staged[0] or (external and not per_step)
+    base = u_hold if per_step else u_base
+    ends = not (method == EULER or method == EULER_MARUYAMA)   # a stage at the end of the step
     dw = np.zeros(noise_idx.shape[0])
-    # skip the input passes that have nothing to do (their calls cost more
-    # than a small model's arithmetic): with no edges and no external inputs
-    # u stays u_base for the whole run
-    varying_u = e_src.shape[0] > 0 or stim_dst.shape[0] > 0 or ou_dst.shape[0] > 0
-    has_delayed_linear = d1 > n_direct
     for k in range(u.shape[0]):
         u[k] = u_base[k]
     for n in range(n_start, n_stop + 1):
         t = n * dt
         stage_outputs(t, x, params, y, layout)
-        if UNROLLED and per_step:
-            for k in range(n_y):
-                ye[k] = y[k]
         if n >= rec_start and (n - rec_start) % every == 0:
             row = (n - rec_start) // every
             for k in range(n_rx):
@@ -218,14 +231,21 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
         slot = n & mask
         for r in range(buf_src.shape[0]):
             hist[slot, r] = y[buf_src[r]]
-        if has_delayed_linear:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False,
-                         e_row, e_lag, e_ilag, e_dst, e_w, n_direct, d1, U)
-        if varying_u:
-            stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
-                         integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u,
+        if per_step:
+            if held[2] > held[1]:
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, False,
+                             e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
+            stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
+                         integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,
                          stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
-        stage_derivs(t, x, params, u, y, ye, w_local, k1, layout)
+        if staged[2] > staged[1]:
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, ends,
+                         e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
+        if stage_u or per_step:
+            stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                         integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u, not per_step,
+                         stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+        stage_derivs(t, x, params, u, y, y, w_local, k1, layout)
         if method >= EULER_MARUYAMA:
             given = xi.shape[0] > 0
             for k in range(noise_idx.shape[0]):
@@ -239,53 +259,50 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
                 xs[k] = x[k] + dt * k1[k]
             for k in range(noise_idx.shape[0]):
                 xs[noise_idx[k]] += dw[k]
-            if stage_y and (UNROLLED or not per_step):
+            if stage_y:
                 stage_outputs(t + dt, xs, params, y, layout)
-            if not per_step:
-                if varying_u:
-                    stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
-                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u,
-                                 stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
-            stage_derivs(t + dt, xs, params, u, y, ye, w_local, k2, layout)
+            if stage_u:
+                stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                             integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u, not per_step,
+                             stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+            stage_derivs(t + dt, xs, params, u, y, y, w_local, k2, layout)
             for k in range(nx):
                 x[k] += 0.5 * dt * (k1[k] + k2[k])
         else:
-            if interp == 2 and buf_src.shape[0] > 0:
+            if interp == 2 and buf_src.shape[0] > 0:     # Hermite history: store dy/dt
                 outputs_dot(t, x, params, k1, ydot, layout)
                 for r in range(buf_src.shape[0]):
                     hist_dot[slot, r] = ydot[buf_src[r]]
-                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, True,
-                             e_row, e_lag, e_ilag, e_dst, e_w, n_direct, d1, U)
+                if staged[2] > staged[1]:
+                    delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, True, False,
+                                 e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
             for k in range(nx):
                 xs[k] = x[k] + 0.5 * dt * k1[k]
-            if stage_y and (UNROLLED or not per_step):
+            if stage_y:
                 stage_outputs(t + 0.5 * dt, xs, params, y, layout)
-            if not per_step:
-                if varying_u:
-                    stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
-                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u,
-                                 stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
-            stage_derivs(t + 0.5 * dt, xs, params, u, y, ye, w_local, k2, layout)
+            if stage_u:
+                stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                             integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u, not per_step,
+                             stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+            stage_derivs(t + 0.5 * dt, xs, params, u, y, y, w_local, k2, layout)
             for k in range(nx):
                 xs[k] = x[k] + 0.5 * dt * k2[k]
-            if stage_y and (UNROLLED or not per_step):
+            if stage_y:
                 stage_outputs(t + 0.5 * dt, xs, params, y, layout)
-            if not per_step:
-                if varying_u:
-                    stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
-                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u,
-                                 stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
-            stage_derivs(t + 0.5 * dt, xs, params, u, y, ye, w_local, k3, layout)
+            if stage_u:
+                stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                             integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u, not per_step,
+                             stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+            stage_derivs(t + 0.5 * dt, xs, params, u, y, y, w_local, k3, layout)
             for k in range(nx):
                 xs[k] = x[k] + dt * k3[k]
-            if stage_y and (UNROLLED or not per_step):
+            if stage_y:
                 stage_outputs(t + dt, xs, params, y, layout)
-            if not per_step:
-                if varying_u:
-                    stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
-                                 integer_lags, e_dst, e_w, e_kind, e_ref, n_direct, d1, u_base, u,
-                                 stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
-            stage_derivs(t + dt, xs, params, u, y, ye, w_local, k4, layout)
+            if stage_u:
+                stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag,
+                             integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u, not per_step,
+                             stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+            stage_derivs(t + dt, xs, params, u, y, y, w_local, k4, layout)
             for k in range(nx):
                 x[k] += dt / 6.0 * (k1[k] + 2.0 * k2[k] + 2.0 * k3[k] + k4[k])
         for k in range(noise_idx.shape[0]):
@@ -300,4 +317,3 @@ def integrate(method, per_step, x, params, layout, n_start, n_stop, n_total, dt,
         if n_bad:
             return n + 1
     return -1
-

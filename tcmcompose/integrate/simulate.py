@@ -92,7 +92,7 @@ def compile_kernels(model):
     w_local = np.zeros(len(model._mod.LOCAL_SRC))
     model._mod.integrate(0, False, x, model.param_vector(), model._layout, 0, 0, 0, 1.0, w_local,
                          plan.src, plan.row, plan.lag, plan.ilag, plan.dst, plan.weight, plan.kind, plan.ref,
-                         plan.n_direct, plan.d1, plan.integer_lags, 0, plan.buf_src, hist, hist_dot, model.u_base,
+                         plan.seg, plan.integer_lags, 0, plan.buf_src, hist, hist_dot, model.u_base,
                          model._low.n_y, none, none, 1, 1, np.empty((0, 0)),
                          np.zeros(len(x)), none, np.zeros((0, 0)), 0, none, np.zeros((1, 0)), none, np.zeros(0),
                          np.zeros(0),
@@ -100,24 +100,25 @@ def compile_kernels(model):
 
 
 def _run_edges(model):
-    """Edges for the generic edge pass, and the weights of the local
-    connections that a small model's unrolled kernels add themselves (see
-    :mod:`tcmcompose.codegen.unroll`): every undelayed one leaves the edge
-    list for ``w_local``; delayed ones stay edges (weight 0 in ``w_local``).
-    If the connection table no longer matches the baked connections (rows
-    added, removed or re-targeted), every local connection stays an edge."""
+    """(local edges, coupling edges) for the generic edge pass, and the
+    weights of the local connections that a small model's unrolled kernels
+    add themselves (see :mod:`tcmcompose.codegen.unroll`): every undelayed
+    one leaves the edge list for ``w_local``; delayed ones stay edges
+    (weight 0 in ``w_local``). If the connection table no longer matches the
+    baked connections (rows added, removed or re-targeted), every local
+    connection stays an edge."""
     mod = model._mod
     local = model._low.local_edges(model.connections, model.params)
-    couplings = model._coupling_edges()
+    couplings = Edges.concat(model._coupling_edges())
     w_local = np.zeros(len(mod.LOCAL_SRC))
     baked = (mod.UNROLLED and len(local.src) == len(mod.LOCAL_SRC) and np.array_equal(local.src, mod.LOCAL_SRC)
              and np.array_equal(local.dst, mod.LOCAL_DST))
     if not baked:
-        return Edges.concat([local] + couplings), w_local
+        return local, couplings, w_local
     now = local.delay == 0
     w_local[now] = local.weight[now]
     later = Edges(*(getattr(local, f)[~now] for f in ("src", "dst", "weight", "delay", "kind", "ref")))
-    return Edges.concat([later] + couplings), w_local
+    return later, couplings, w_local
 
 
 def simulate(model, duration, dt, method="heun", initial=None, record=None, every=1, transient=0.0,
@@ -149,8 +150,11 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         time (delayed ones from the history, interpolated between stored
         steps when a stage falls between them), which keeps Heun and RK4 at
         order 2 and 4 on delayed networks. "per_step" computes the coupling
-        once per step at its start and holds it through the stages, as The
-        Virtual Brain does.
+        between nodes (and the stimuli) once per step at its start and holds
+        it through the stages, as The Virtual Brain does; each node's own
+        links (E <-> I inside a Wilson-Cowan node, a TCM column's links) are
+        still evaluated at every stage, so a model without couplings gives
+        the same trace in both modes.
     delay_interpolation : {"nearest", "linear"}
         "nearest" rounds each delay to a whole number of steps; "linear"
         keeps fractional delays and interpolates the stored history.
@@ -206,8 +210,12 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         bad = np.nonzero(~np.isfinite(x))[0][0]
         raise ModelError(f"initial state {'.'.join(model.state_index[bad])} is not finite.")
     params = model.param_vector()
-    edges, w_local = _run_edges(model)
-    plan = plan_delays(edges, dt, delay_interpolation)
+    local, couplings, w_local = _run_edges(model)
+    per_step = coupling_mode == "per_step"
+    if per_step:       # held: the couplings between nodes; staged: each node's own links
+        plan = plan_delays(Edges.concat([couplings, local]), dt, delay_interpolation, n_held=len(couplings.src))
+    else:
+        plan = plan_delays(Edges.concat([local, couplings]), dt, delay_interpolation)
     sigma = np.zeros(len(x))
     model._mod.noise_sigma(0.0, x, params, sigma, model._layout)
     noisy = np.nonzero(sigma)[0].astype(np.int64)
@@ -235,11 +243,11 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     mod.outputs(0.0, x, params, y0, model._layout)
     interp = 2 if method == "rk4" else (0 if plan.integer_lags else 1)
     n_rec = (n_total - rec_start) // every + 1
+    max_delay = float(max(local.delay.max(initial=0.0), couplings.delay.max(initial=0.0)))
     guards.check_memory((plan.length * (2 if method == "rk4" else 1), len(plan.buf_src)),
-                        float(edges.delay.max(initial=0.0)), n_rec, len(rec_x) + len(rec_y), dt, every, max_memory)
+                        max_delay, n_rec, len(rec_x) + len(rec_y), dt, every, max_memory)
     hist, hist_dot = constant_history(plan, y0, need_derivative=(method == "rk4"))
     out = np.empty((n_rec, len(rec_x) + len(rec_y)))
-    per_step = coupling_mode == "per_step"
     if chunk is None:
         chunk = max(1, n_total // 50) if progress else n_total
         if inputs.sampled:   # bound the sampled stimulus block to ~1e6 values
@@ -262,7 +270,7 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
             status = mod.integrate(METHODS[method], per_step, x, params, model._layout, n, stop, n_total, dt,
                                    w_local,
                                    plan.src, plan.row, plan.lag, plan.ilag, plan.dst, plan.weight, plan.kind,
-                                   plan.ref, plan.n_direct, plan.d1, plan.integer_lags, interp, plan.buf_src, hist,
+                                   plan.ref, plan.seg, plan.integer_lags, interp, plan.buf_src, hist,
                                    hist_dot, model.u_base, low.n_y, rec_x, rec_y, rec_start, every, out,
                                    sigma, noisy, xi, n, stim_dst, stim_vals, inputs.ou_dst, inputs.ou_mean,
                                    ou_decay, ou_scale, ou_state)
