@@ -8,6 +8,7 @@
     tcmcompose simulate examples/models/ei_ring.yaml --out ring.nc   # settings from the file
     tcmcompose spectrum jansen_rit --input c --output v --freqs 1:60:0.5
     tcmcompose plot run.nc --out run.png
+    tcmcompose explore sweep.yaml [--scheduler ADDRESS] --out sweep.csv
     tcmcompose cache info | clear
     tcmcompose demo
 
@@ -220,6 +221,33 @@ def plot(result, variables, out):
     axes[0].figure.savefig(out, dpi=110)
     plt.close(axes[0].figure)
     click.echo(f"saved {out}")
+
+
+@main.command()
+@click.argument("sweep_file")
+@click.option("--scheduler", help="Dask scheduler address (or 'processes' for a local cluster); default in-process threads.")
+@click.option("--workers", type=int, help="Threads in-process (default: every core).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the table: .csv or .parquet.")
+@click.option("--progress/--no-progress", default=True)
+def explore(sweep_file, scheduler, workers, out, progress):
+    """Run the parameter sweep described by SWEEP_FILE (see tcmcompose.io.sweep_file)."""
+    from .explore import explore as run_sweep
+    from .io.sweep_file import read_sweep
+    from .model import build
+    obj, sim, space, metrics, seed, store = read_sweep(sweep_file)
+    model = build(obj)
+    options = sim.options()
+    for k in ("seed", "noise", "coupling_mode", "delay_interpolation"):
+        options.pop(k, None)
+    frame = run_sweep(model, space, sim.duration, sim.dt, metrics=metrics, method=sim.method, store=store,
+                      client=scheduler, seed=seed, workers=workers, progress=progress,
+                      **{k: v for k, v in options.items() if v is not None})
+    with __import__("pandas").option_context("display.width", 160, "display.max_columns", 20):
+        click.echo(frame.to_string(max_rows=40))
+    if out:
+        path = Path(out)
+        frame.to_parquet(path) if path.suffix == ".parquet" else frame.to_csv(path, index=False)
+        click.echo(f"saved {path}")
 
 
 @main.group()
