@@ -1,5 +1,6 @@
 """The ``tcmcompose`` command, run as users run it: the installed executable in a subprocess."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -57,8 +58,8 @@ def test_list_models_and_show():
 
 
 @pytest.mark.parametrize("args,message", [
-    (("simulate", "hopf", "--dt", "-1"), "dt = -1.0 ms"),
-    (("simulate", "hopf", "--duration", "10", "--record", "hopf.nope"), "cannot record 'hopf.nope'"),
+    (("simulate", "hopf", "--dt", "-1"), r"dt.*-1\.0.*positive"),
+    (("simulate", "hopf", "--duration", "10", "--record", "hopf.nope"), "hopf.nope"),
     (("simulate", "hopf", "--duration", "10", "--param", "a0.3"), "write NAME=VALUE"),
     (("spectrum", "hopf", "--freqs", "10:1:1"), "START:STOP:STEP"),
     (("simulate", "missing.yaml"), "no such file"),
@@ -67,7 +68,7 @@ def test_list_models_and_show():
 def test_bad_input_exits_1_with_one_line(args, message):
     res = invoke(*args)
     lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
-    assert res.exit_code == 1 and len(lines) == 1 and message in lines[0], res.stderr
+    assert res.exit_code == 1 and len(lines) == 1 and re.search(message, lines[0]), res.stderr
 
 
 def test_simulate_a_model_file_saves_what_python_computes(tmp_path):
