@@ -386,7 +386,8 @@ class CompiledModel:
         editable data; unpickling rebuilds from the on-disk cache of generated
         modules (no code generation when the cache has the structure)."""
         data = {"params": self.params, "connections": self.connections, "x0": self.x0, "u_base": self.u_base,
-                "couplings": [(np.asarray(c.weights), np.asarray(c.delays)) for c in self.couplings]}
+                "couplings": [(np.asarray(c.weights), np.asarray(c.delays)) for c in self.couplings],
+                "tables": dict(self.tables.items())}
         return _unpickle, (self.network, bool(self._mod.UNROLLED), data)
 
     def __repr__(self):
@@ -402,6 +403,8 @@ def _unpickle(network, unrolled, data):
     model.u_base = np.array(data["u_base"], dtype=float)
     for c, (w, d) in zip(model.couplings, data["couplings"]):
         c.weights, c.delays = np.array(w, dtype=float), np.array(d, dtype=float)
+    for key, table in data.get("tables", {}).items():       # tables set on the built model
+        model.tables.set(key, table)
     return model
 
 

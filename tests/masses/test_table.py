@@ -179,6 +179,7 @@ def test_set_table_replaces_data_without_rebuilding(tab_pair):
     after = m.rhs(x)
     assert m._mod is module and not np.allclose(before, after)
     assert np.allclose(after, ReferenceModel(m).rhs(x), rtol=1e-12, atol=1e-14)
+    assert np.array_equal(pickle.loads(pickle.dumps(m)).rhs(x), after)      # replicas keep the table
     u = ReferenceModel(m).inputs(x)
     assert after[0] == pytest.approx((m.tables["tabular.gain"].evaluate(x[0] + u[0]) - x[0]) / 5.0, rel=1e-12)
     with pytest.raises(tc.ModelError, match="argument"):
