@@ -75,6 +75,16 @@ def _full_mask(index, pattern):
     return ok[index.codes[1]]
 
 
+# ------------------------------------------------------- declarations
+def split_ref(ref, what="reference", kinds=("label", "name")):
+    """``"label.name"`` -> ``(label, name)``: how couplings name a population's
+    output or port. Anything else is an error saying the expected form."""
+    if not isinstance(ref, str) or ref.count(".") != 1 or not all(ref.split(".")):
+        raise ModelError(f"{what} must read '{kinds[0]}.{kinds[1]}', got {ref!r}.")
+    label, name = ref.split(".")
+    return label, name
+
+
 # ------------------------------------------------------------------ nodes
 def select_nodes(labels, nodes, what="nodes"):
     """Positions (in selection order, no repeats) of the nodes chosen by ``nodes``.

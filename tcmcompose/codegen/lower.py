@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..address import split_ref
 from ..errors import ModelError
 from ..masses.mass import Mass
 from ..networks.coupling import KINDS
@@ -268,8 +269,8 @@ class Lowered:
         return src, dst
 
     def coupling_edges(self, coupling):
-        src_label, src_out = coupling.source.split(".")
-        dst_label, dst_port = coupling.target.split(".")
+        src_label, src_out = split_ref(coupling.source)
+        dst_label, dst_port = split_ref(coupling.target)
         src_y = self._per_node(src_label, src_out, "outputs")
         dst_u = self._per_node(dst_label, dst_port, "inputs")
         W = np.asarray(coupling.weights, dtype=float)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..checks import number
+from ..address import split_ref
 from ..errors import ModelError
 
 #: coupling kinds and what one edge j -> i adds to the target port
@@ -47,11 +48,8 @@ class Coupling:
         return f"Coupling({self.name!r}: {self.source} -> {self.target}, {self.kind}, gain {self.gain:g}, {mats})"
 
     def __post_init__(self):
-        for attr in ("source", "target"):
-            ref = getattr(self, attr)
-            if not isinstance(ref, str) or ref.count(".") != 1 or not all(ref.split(".")):
-                what = "label.output" if attr == "source" else "label.port"
-                raise ModelError(f"Coupling {attr} must read '{what}', got {ref!r}.")
+        split_ref(self.source, "Coupling source", ("label", "output"))
+        split_ref(self.target, "Coupling target", ("label", "port"))
         if self.kind not in KINDS:
             raise ModelError(f"Coupling kind {self.kind!r} is unknown; choose one of {list(KINDS)}.")
         self.gain = number(self.gain, f"Coupling {self.source}->{self.target}: gain")

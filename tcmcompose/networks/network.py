@@ -2,6 +2,7 @@
 import networkx as nx
 import numpy as np
 
+from ..address import split_ref
 from ..errors import ModelError
 from ..masses.mass import Mass
 from ..nodes.node import Node
@@ -71,8 +72,8 @@ class Network:
 
     def _check_coupling(self, c):
         n = len(self.nodes)
-        src_label, src_out = c.source.split(".")
-        dst_label, dst_port = c.target.split(".")
+        src_label, src_out = split_ref(c.source)
+        dst_label, dst_port = split_ref(c.target)
         has_src = [src_label in nd.masses and src_out in nd.masses[src_label].outputs for nd in self.nodes]
         has_dst = [dst_label in nd.masses and dst_port in nd.masses[dst_label].inputs for nd in self.nodes]
         if not any(has_src):
@@ -119,8 +120,8 @@ class Network:
                           output=c.output, port=c.port, weight=float(node.evaluate(c.weight)),
                           delay=float(node.evaluate(c.delay)))
         for c in self.couplings:
-            src_label, src_out = c.source.split(".")
-            dst_label, dst_port = c.target.split(".")
+            src_label, src_out = split_ref(c.source)
+            dst_label, dst_port = split_ref(c.target)
             for i, j in zip(*np.nonzero(c.weights)):
                 u, v = f"{self.labels[j]}.{src_label}", f"{self.labels[i]}.{dst_label}"
                 if u in g and v in g:
