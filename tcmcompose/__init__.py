@@ -22,7 +22,7 @@ from .analysis.fixed_point import FixedPoint, fixed_point  # noqa: E402
 from .analysis.linearise import Linearisation, linearise  # noqa: E402
 from .analysis.transfer import predict_csd, transfer_function  # noqa: E402
 from . import inference  # noqa: E402
-from .inference import Posterior, compare, reduce_posterior, variational_laplace  # noqa: E402
+from .inference import Posterior, compare, fit_spectra, reduce_posterior, variational_laplace  # noqa: E402
 from . import io  # noqa: E402
 from .io import Simulation, load, save  # noqa: E402
 from .io.results import load_result  # noqa: E402
@@ -32,4 +32,5 @@ __all__ = ["Mass", "Table", "Node", "Connection", "Network", "Coupling", "build"
            "TCMColumn", "tcm_network", "datasets", "observe", "stimulus", "get_model", "list_models",
            "ModelError", "SimulationError", "fixed_point", "FixedPoint", "linearise", "Linearisation", "transfer_function",
            "predict_csd", "__version__", "inference", "variational_laplace", "Posterior", "compare",
-           "reduce_posterior", "io", "save", "load", "Simulation", "load_result", "Record", "Solver", "explore"]
+           "reduce_posterior", "io", "save", "load", "Simulation", "load_result", "Record", "Solver", "explore",
+           "fit_spectra"]
