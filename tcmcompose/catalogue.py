@@ -177,20 +177,37 @@ def port_table():
     return pd.DataFrame(rows).set_index("port")
 
 
-_RECOMMENDED = {}
+_RECOMMENDED = {}          # mass class -> {signature: recommended dt}
+_NODES_SEEN = []
 
 
 def recommended_dt(mass):
     """The catalogue's recommended Heun step (ms) for ``mass`` if it is a
-    catalogue mass (same equations; parameter values may differ), else None."""
-    if not _RECOMMENDED:
+    catalogue mass (same class and equations; parameter values may differ),
+    else None. Only the classes asked about are instantiated; node entries
+    are built once, the first time a population class is asked about."""
+    cls = type(mass)
+    if cls is Mass:
+        return None
+    if cls not in _RECOMMENDED:
         for e in ENTRIES:
-            obj = _factory(e)()
-            masses = [obj] if isinstance(obj, Mass) else list(obj.masses.values())
-            for m in masses:
-                sig = m.signature()
-                _RECOMMENDED[sig] = min(e.dt, _RECOMMENDED.get(sig, e.dt))
-    return _RECOMMENDED.get(mass.signature())
+            factory = _factory(e)
+            if factory is cls:
+                sig = factory().signature()
+                table = _RECOMMENDED.setdefault(cls, {})
+                table[sig] = min(e.dt, table.get(sig, e.dt))
+        if cls not in _RECOMMENDED and not _NODES_SEEN:
+            _NODES_SEEN.append(True)
+            for e in ENTRIES:
+                factory = _factory(e)
+                if isinstance(factory, type) and issubclass(factory, Mass):
+                    continue
+                obj = factory()
+                for m in (obj.masses.values() if isinstance(obj, Node) else [obj]):
+                    table = _RECOMMENDED.setdefault(type(m), {})
+                    table[m.signature()] = min(e.dt, table.get(m.signature(), e.dt))
+        _RECOMMENDED.setdefault(cls, {})
+    return _RECOMMENDED[cls].get(mass.signature())
 
 
 def _summary(obj):
