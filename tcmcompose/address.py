@@ -213,12 +213,35 @@ def _show(items, limit=12):
 
 
 # ---------------------------------------------------------------- values
+class _NeedNames(Exception):
+    pass
+
+
+class _Lazy:
+    """Stands for the entry names until an error message needs them."""
+
+    def __getitem__(self, k):
+        raise _NeedNames
+
+    def __iter__(self):
+        raise _NeedNames
+
+    def __len__(self):
+        raise _NeedNames
+
+
 def broadcast_values(value, n, name, entries, what="set_param"):
     """``value`` as ``n`` finite floats: a scalar, or one value per matched entry.
 
     Names the parameter, the shape expected and the entries matched when the
-    shape is wrong or a value is not a finite number.
+    shape is wrong or a value is not a finite number. ``entries``: their
+    names, or a callable giving them (built only for an error message).
     """
+    if callable(entries):
+        try:
+            return broadcast_values(value, n, name, _Lazy(), what)
+        except _NeedNames:
+            return broadcast_values(value, n, name, list(entries()), what)
     try:
         if np.iscomplexobj(np.asarray(value)):
             raise ModelError(f"{what}({name!r}): complex value {value!r}; give real numbers.")

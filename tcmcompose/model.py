@@ -138,8 +138,8 @@ class CompiledModel:
         order of :meth:`get_param` (selection order, then table order).
         """
         pos = resolve(self.params.index, name, self._low.node_labels, nodes, "parameter")
-        entries = [".".join(map(str, self.params.index[k])) for k in pos]
-        vals = broadcast_values(value, len(pos), name, entries)
+        index = self.params.index
+        vals = broadcast_values(value, len(pos), name, lambda: [".".join(map(str, index[k])) for k in pos])
         column = self.params["value"].to_numpy(dtype=float, copy=True)
         column[pos] = vals
         self.params["value"] = column

@@ -66,8 +66,8 @@ def _initial(model, initial):
         idx = model.state_index
         for name, value in initial.items():
             pos = resolve(idx, name, model._low.node_labels, what="state")
-            entries = [".".join(idx[k]) for k in pos]
-            x[pos] = broadcast_values(value, len(pos), name, entries, what="initial")
+            x[pos] = broadcast_values(value, len(pos), name, lambda: [".".join(idx[k]) for k in pos],
+                                      what="initial")
         return x
     x = model._state(initial, "initial")
     return x.copy()
