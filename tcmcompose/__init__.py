@@ -14,6 +14,7 @@ from .masses.table import Table  # noqa: E402
 from .nodes import Connection, Node, TCMColumn  # noqa: E402
 from .networks import Coupling, Network, tcm_network  # noqa: E402
 from . import datasets, observe, stimulus  # noqa: E402
+from .codegen import cache  # noqa: E402  (tc.cache.info(), tc.cache.clear())
 from .catalogue import get_model, list_models  # noqa: E402
 from .model import CompiledModel, build  # noqa: E402
 from .result import Result  # noqa: E402

@@ -8,7 +8,7 @@ import scipy.sparse as sps
 
 from . import __version__
 from .address import NETWORK, broadcast_values, resolve
-from .codegen.cache import load_module
+from .codegen.cache import building
 from .codegen.generate import BO, CO, DO
 from .codegen.lower import Edges, Lowered, as_network
 from .codegen.tables import ModelTables
@@ -31,10 +31,10 @@ def build(obj, eager=True, unroll=None):
     """
     t0 = time.perf_counter()
     lowered = Lowered(as_network(obj))
-    module, path, cold = load_module(lowered.masses, __version__, plan_unroll(lowered, unroll))
-    model = CompiledModel(lowered, module, path)
-    if eager:
-        model._warm_up()
+    with building(lowered.masses, __version__, plan_unroll(lowered, unroll)) as (module, path, cold):
+        model = CompiledModel(lowered, module, path)   # one process at a time compiles a structure
+        if eager:
+            model._warm_up()
     model.build_info = {"seconds": time.perf_counter() - t0, "generated": cold, "path": str(path)}
     return model
 

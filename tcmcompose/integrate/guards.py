@@ -26,7 +26,9 @@ from ..errors import ModelError, SimulationError
 
 def run_numbers(dt, duration, transient, every):
     """Checked (dt, duration, transient, every) of a run (ms, ms, ms, steps)."""
-    dt = number(dt, "dt (ms)", positive=True)
+    dt = number(dt, "dt (ms)")
+    if not dt > 0:
+        raise ModelError(f"dt = {dt} ms; the time step must be positive.")
     duration = number(duration, "duration (ms)")
     transient = number(transient, "transient (ms)")
     if duration < dt:
