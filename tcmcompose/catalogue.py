@@ -162,6 +162,11 @@ PORTS = {
     "gabab": "presynaptic rate onto GABA-B receptors (slow inhibitory conductance)",
     "input": "external current into the TCM population's membrane equation",
     "ext_current": "external current into the thalamic cell's membrane equation",
+    "exc": "summed excitatory afferent rate, weighted c K r_E (ALN, kHz)",
+    "exc_sq": "summed excitatory afferent rate with squared weights c^2 K r_E (ALN: input variance, kHz)",
+    "inh": "summed inhibitory afferent rate, weighted c K r_I (ALN, kHz)",
+    "inh_sq": "summed inhibitory afferent rate with squared weights (ALN: input variance, kHz)",
+    "current": "external mean current (ALN, mV/ms; stimuli and noise)",
 }
 
 

@@ -9,7 +9,7 @@ def test_table_lists_every_model_with_its_interface():
     table = tc.list_models()
     assert list(table.columns) == ["category", "kind", "n_states", "outputs", "input_ports", "dt",
                                    "typical_use", "reference"]
-    assert len(table) == 22 and table.index.is_unique
+    assert len(table) == 23 and table.index.is_unique
     assert set(table["category"]) == {"phenomenological", "physiological"}
     assert (table.loc["jansen_rit", ["kind", "n_states"]] == ["mass", 6]).all()
     assert table.loc["wilson_cowan", "kind"] == "node" and table.loc["wilson_cowan", "n_states"] == 2
