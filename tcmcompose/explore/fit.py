@@ -64,6 +64,12 @@ class Evaluator:
         self._close()
 
 
+def run_seed(seed):
+    """The noise seed every candidate of ``fit_cmaes(seed=seed)`` runs with
+    (use it as the ``"seed"`` column of a sweep to map the same loss landscape)."""
+    return int(np.random.SeedSequence(seed).generate_state(1)[0])
+
+
 def loss_function(loss):
     """A callable(row) -> float from a callable or a dict {metric column: weight}."""
     if callable(loss):
@@ -177,7 +183,7 @@ def fit_cmaes(model, bounds, duration, dt, metrics, loss, method="heun", x0=None
     if popsize:
         opts["popsize"] = int(popsize)
     es = cma.CMAEvolutionStrategy(u0.tolist(), float(sigma0), opts)
-    run_seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
+    noise_seed = run_seed(seed)
     evaluate = Evaluator(model, duration, dt, method, metrics, edit, options, client, workers)
     rows, t0, gen = [], time.perf_counter(), 0
     try:
@@ -185,7 +191,7 @@ def fit_cmaes(model, bounds, duration, dt, metrics, loss, method="heun", x0=None
             us = es.ask()
             records = [dict(point=len(rows) + k, **dict(zip(names, map(float, to_params(u)))))
                        for k, u in enumerate(us)]
-            out = evaluate(records, [run_seed] * len(records))
+            out = evaluate(records, [noise_seed] * len(records))
             losses = []
             for r in out:
                 value = penalty

@@ -51,26 +51,35 @@ class SweepFrame(pd.DataFrame):
             ax.legend()
         return ax
 
-    def plot_2d(self, x, y, value, ax=None, cmap="viridis", **kwargs):
-        """Map of ``value`` over axes ``x`` and ``y``: an image on a grid, a
-        scatter otherwise (e.g. Latin hypercube points)."""
+    def plot_2d(self, x, y, value, ax=None, cmap="viridis", logx=False, logy=False, **kwargs):
+        """Map of ``value`` over axes ``x`` and ``y``: an image on a grid (cells
+        of failed points left blank), a scatter otherwise (e.g. Latin
+        hypercube points). ``logx``/``logy`` put an axis on a log scale (cells
+        centred in log space). Other keywords (``norm=``, ``vmin=``) go to matplotlib."""
         import matplotlib.pyplot as plt
         self._check(x, y, value)
         ax = ax or plt.subplots()[1]
-        table = self.pivot_table(index=y, columns=x, values=value, aggfunc="mean")
+        table = self.pivot_table(index=y, columns=x, values=value, aggfunc="mean", dropna=False)
         if table.size == len(self) and not table.isna().all().all():
             xs, ys = table.columns.to_numpy(float), table.index.to_numpy(float)
-            im = ax.pcolormesh(_edges(xs), _edges(ys), table.to_numpy(float), cmap=cmap, shading="flat", **kwargs)
+            im = ax.pcolormesh(_edges(xs, logx), _edges(ys, logy), np.ma.masked_invalid(table.to_numpy(float)),
+                               cmap=cmap, shading="flat", **kwargs)
         else:
             im = ax.scatter(self[x], self[y], c=self[value], cmap=cmap, **kwargs)
         ax.figure.colorbar(im, ax=ax, label=value)
+        if logx:
+            ax.set_xscale("log")
+        if logy:
+            ax.set_yscale("log")
         ax.set_xlabel(x)
         ax.set_ylabel(y)
         return ax
 
 
-def _edges(c):
-    """Cell edges around sorted centres (midpoints; half a step beyond the ends)."""
+def _edges(c, log=False):
+    """Cell edges around sorted centres (midpoints, in log space if ``log``; half a step beyond the ends)."""
+    if log:
+        return np.exp(_edges(np.log(c)))
     if len(c) == 1:
         return np.array([c[0] - 0.5, c[0] + 0.5])
     mid = (c[1:] + c[:-1]) / 2

@@ -138,3 +138,18 @@ def test_ctrl_c_leaves_the_store_consistent(tmp_path, model, reference):
     done = tc.explore(model, SPACE, 600.0, 0.1, metrics=ms, method="stochastic_heun", seed=5, record=["JR.v"],
                       every=10, store=store, progress=False)
     pd.testing.assert_frame_equal(pd.DataFrame(done[reference.columns]), pd.DataFrame(reference))
+
+
+def test_plots(reference):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    df = reference.copy()
+    df.loc[3, "mean"] = np.nan                               # a failed point: a blank cell
+    ax = df.plot_2d("JR.mu", "JR.A", "mean")
+    mesh = ax.collections[0]
+    assert mesh.get_array().shape == (3 * 5,) or mesh.get_array().shape == (3, 5)
+    assert np.ma.count_masked(mesh.get_array()) == 1
+    ax = df.plot_1d("JR.mu", "R", by="JR.A")
+    assert len(ax.lines) == 3 and np.array_equal(ax.lines[0].get_xdata(), SPACE["JR.mu"])
+    plt.close("all")
