@@ -255,30 +255,22 @@ def cache():
     """The generated-code cache ($TCMCOMPOSE_CACHE or the user cache folder)."""
 
 
-def _cache_files():
-    from .codegen.cache import cache_dir
-    folder = cache_dir()
-    files = [p for p in folder.glob("tcmcompose_generated_*.py")]
-    compiled = [p for p in (folder / "__pycache__").glob("tcmcompose_generated_*")] \
-        if (folder / "__pycache__").exists() else []
-    return folder, files, compiled
-
-
 @cache.command("info")
 def cache_info():
-    """Where the cache is, how many generated modules it holds and their size."""
-    folder, files, compiled = _cache_files()
-    size = sum(p.stat().st_size for p in files + compiled)
-    click.echo(f"{folder}: {len(files)} generated modules, {len(compiled)} compiled files, {size / 1e6:.1f} MB")
+    """Where the cache is, how many generated modules it holds and their size (tc.cache.info())."""
+    from .codegen import cache as code_cache
+    d = code_cache.info()
+    click.echo(f"{d['folder']}: {d['modules']} generated modules, {d['size']} on disk "
+               f"(limit {d['limit_bytes'] / 1e9:g} GB)")
 
 
 @cache.command("clear")
 def cache_clear():
-    """Delete every generated module and its compiled kernels (rebuilt on next use)."""
-    folder, files, compiled = _cache_files()
-    for p in files + compiled:
-        p.unlink(missing_ok=True)
-    click.echo(f"removed {len(files)} generated modules and {len(compiled)} compiled files from {folder}")
+    """Delete every generated module and its compiled kernels (rebuilt on next use; tc.cache.clear())."""
+    from .codegen import cache as code_cache
+    folder = code_cache.cache_dir()
+    removed = code_cache.clear()
+    click.echo(f"removed {removed} files from {folder}")
 
 
 @main.command()

@@ -110,34 +110,7 @@ def test_cache_info_and_clear(tmp_path, monkeypatch):
     (cache / "__pycache__").mkdir()
     (cache / "__pycache__" / "tcmcompose_generated_abc.rhs-1.py311.nbi").write_bytes(b"x" * 10)
     monkeypatch.setenv("TCMCOMPOSE_CACHE", str(cache))
-    assert "1 generated modules, 1 compiled files" in invoke("cache", "info").output
-    assert invoke("cache", "clear").exit_code == 0
+    assert f"{cache}: 1 generated modules" in invoke("cache", "info").output
+    cleared = invoke("cache", "clear")
+    assert cleared.exit_code == 0 and "removed 2 files" in cleared.output
     assert not list(cache.rglob("tcmcompose_generated_*")) and "0 generated modules" in invoke("cache", "info").output
-
-
-def test_explore_runs_a_sweep_file(tmp_path):
-    """A grid over the Hopf bifurcation parameter: below it the oscillator decays to rest (mean of x^2 ~ 0),
-    above it a limit cycle at omega / 2 pi = 10 Hz with amplitude sqrt(a)."""
-    (tmp_path / "sweep.yaml").write_text(
-        "schema_version: 1\nkind: sweep\nmodel: hopf\n"
-        "simulation: {duration: 3000, dt: 0.1, record: [hopf.x], every: 10, transient: 1000}\n"
-        "space:\n  grid: {hopf.a: [-0.05, 0.04]}\n"
-        "metrics:\n  peak: {metric: psd_peak, variable: hopf.x, band: [2, 40]}\n"
-        "  level: {metric: mean_value, variable: hopf.x}\nseed: 3\n")
-    out = tmp_path / "sweep.csv"
-    res = invoke("explore", tmp_path / "sweep.yaml", "--out", out, "--no-progress", "--workers", "1")
-    assert res.exit_code == 0, res.output + res.stderr
-    import pandas as pd
-    table = pd.read_csv(out)
-    assert list(table["hopf.a"]) == [-0.05, 0.04] and (table["status"] == "ok").all()
-    peak = table.filter(like="peak").filter(like="frequency").iloc[:, 0]
-    power = table.filter(like="peak").filter(like="power").iloc[:, 0]
-    assert peak.iloc[1] == 10.0 and power.iloc[1] > 1e3 * power.iloc[0]
-
-
-def test_explore_rejects_an_unknown_metric(tmp_path):
-    (tmp_path / "bad.yaml").write_text("schema_version: 1\nkind: sweep\nmodel: hopf\n"
-                                       "simulation: {duration: 10, dt: 0.1}\nspace: {grid: {hopf.a: [0.1]}}\n"
-                                       "metrics: {p: {metric: psd_pek}}\n")
-    res = invoke("explore", tmp_path / "bad.yaml")
-    assert res.exit_code == 1 and "unknown metric 'psd_pek'" in res.stderr and "psd_peak" in res.stderr
