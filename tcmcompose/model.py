@@ -277,7 +277,7 @@ class CompiledModel:
                  delay_interpolation="nearest", progress=False, chunk=None, **more):
         """Integrate from the initial state for ``duration`` ms at fixed step ``dt`` ms.
 
-        Parameters (details in :func:`tcmcompose.integrate.simulate.simulate`)
+        Parameters
         ----------
         method : str or :class:`~tcmcompose.Solver`
             "euler", "heun", "rk4" (deterministic); "euler_maruyama",
@@ -311,8 +311,8 @@ class CompiledModel:
             tqdm progress bar (runs in chunks).
         chunk : int
             Steps per compiled call.
-        **more
-            Further options of :func:`tcmcompose.integrate.simulate.simulate`.
+        ``**more``
+            Further options of :func:`tcmcompose.integrate.simulate.simulate` (details of all of them there).
         """
         from .integrate.options import unpack
         from .integrate.simulate import simulate

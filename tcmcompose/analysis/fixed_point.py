@@ -64,7 +64,7 @@ def fixed_point(model, x0=None, tol=1e-10, max_iter=100, settle=2000.0, dt=0.1, 
     """Find x* with f(x*) = 0 (delays do not move fixed points, so they are ignored).
 
     Damped Newton iteration on the generated analytic Jacobian from ``x0``
-    (default: the model's initial state), with backtracking on max |f|. If it
+    (default: the model's initial state), with backtracking on ``max |f|``. If it
     does not converge, the model is integrated for ``settle`` ms (RK4, step
     ``dt``) toward a steady state and Newton restarts from there.
 

@@ -58,6 +58,8 @@ class Mass:
         value enters, e.g. ``"tau = 2.2*exp(value)"``), ``prior_mean``,
         ``prior_var``, ``unit``. Shown as columns of ``model.params``.
 
+    Notes
+    -----
     Strings are parsed with a closed vocabulary (see :mod:`.symbols`); an
     undeclared name is an error, never a silent SymPy constant.
 
