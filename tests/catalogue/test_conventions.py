@@ -122,12 +122,12 @@ def test_step_warning_against_the_recommended_step():
     with pytest.warns(UserWarning, match=r"dt = 0.05 ms is more than 2x the recommended step of "
                                          r"'montbrio_pazo_roxin' \(0.01 ms"):
         model._check_step(0.05)
+    other = tc.build(tc.Mass("montbrio_pazo_roxin", states={"x": 0.0}, equations={"x": "-x"}), eager=False)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model._check_step(0.05)                      # once per dt
         model._check_step(0.02)                      # within the factor
-        tc.build(tc.Mass("montbrio_pazo_roxin", states={"x": 0.0}, equations={"x": "-x"}),
-                 eager=False)._check_step(1.0)       # same name, other equations: not the catalogue's
+        other._check_step(1.0)                       # same name, other equations: not the catalogue's
 
 
 def test_noise_names_keep_the_noise_of_those_states_only():
