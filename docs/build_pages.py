@@ -41,6 +41,13 @@ def catalogue_page():
              "Every model of ``tc.list_models()``, built with ``tc.get_model(name, **params)``. "
              "Equations are printed from the same SymPy expressions the generated code is made of "
              "(time in ms; dX/dt per ms).", ""]
+    lines += ["Input ports", "-----------", "",
+              "One vocabulary for every catalogue model (``tcmcompose.catalogue.PORTS``; "
+              "``port_table()`` lists the users); map ports when swapping a population with "
+              "``node.replace(label, mass, ports={'old': 'new'})``.", ""]
+    for port, row in tc.catalogue.port_table().iterrows():
+        lines.append(f"* ``{port}`` — {_rst_escape(row['meaning'])} ({', '.join(row['models']) or 'no model yet'})")
+    lines.append("")
     table = tc.list_models()
     for name, row in table.iterrows():
         obj = tc.get_model(name)
