@@ -7,8 +7,10 @@ from tract lengths at 3 mm/ms, each region a reduced Wong-Wang node (Deco et
 al. 2014) with additive noise on S_e and S_i, and a Balloon-Windkessel model
 (Stephan et al. 2007) integrated alongside, driven by S_e. The run is chunked
 with a progress bar (Ctrl-C keeps what was simulated). BOLD is read at
-TR = 2 s; the first 20 s are discarded; the functional connectivity (Pearson)
-is plotted next to the structural weights, with their correlation.
+TR = 2 s; the first 20 s are discarded; each region's BOLD is shown around its
+own mean (the Balloon model's resting level differs from region to region and
+is not the signal of interest); the functional connectivity (Pearson) is
+plotted next to the structural weights, with their correlation.
 """
 import argparse
 import time
@@ -58,10 +60,14 @@ def main():
           f"corr(FC, SC) = {r:.2f}")
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
-    axes[0].plot(bold.index / 1000, bold.iloc[:, :6].to_numpy() * 100, lw=0.8)
+    shown = bold.iloc[:, :6]
+    demeaned = (shown - shown.mean()).to_numpy() * 100       # each region around its own mean
+    for k, label in enumerate(shown.columns):
+        axes[0].plot(bold.index / 1000, demeaned[:, k], lw=0.8, label=str(label))
     axes[0].set_xlabel("time (s)")
-    axes[0].set_ylabel("BOLD (% signal change)")
-    axes[0].set_title("BOLD, 6 regions (TR = 2 s)")
+    axes[0].set_ylabel("BOLD, demeaned (% signal change)")
+    axes[0].set_title("BOLD, 6 regions (TR = 2 s), each around its mean")
+    axes[0].legend(fontsize="x-small", ncol=3, loc="upper right")
     im = axes[1].imshow(conn.weights, cmap="magma")
     axes[1].set_title("structural weights")
     fig.colorbar(im, ax=axes[1], shrink=0.8)
