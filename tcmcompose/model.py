@@ -87,7 +87,10 @@ class CompiledModel:
         lines = [f"# Layout of this model (the module below is {shared})"]
         for g, row in zip(self._low.groups, self._layout):
             members = [f"{self._low.node_labels[k]}.{label}" for k, label, _ in g.members]
-            shown = ", ".join(members[:4]) + (f", ... ({len(members)} in all)" if len(members) > 4 else "")
+            if self._mod.UNROLLED:      # the unrolled kernels number the instances: name them all
+                shown = ", ".join(f"{i}: {m}" for i, m in enumerate(members))
+            else:
+                shown = ", ".join(members[:4]) + (f", ... ({len(members)} in all)" if len(members) > 4 else "")
             lines.append(f"# group {g.index} ({g.mass.name}): xo={row[0]} n={row[1]} po={row[2]} "
                          f"uo={row[3]} yo={row[4]}; instances {shown}")
             for k, s in enumerate(g.mass.states):

@@ -12,7 +12,7 @@ import sympy as sp
 
 from ..masses.symbols import TIME
 from ..masses.table import tables_of
-from . import unroll
+from . import render_solver, unroll
 from .printer import NumbaPrinter
 
 # columns of the integer layout array, one row per group
@@ -329,4 +329,7 @@ def generate_source(masses, version, unroll_plan=None):
                      + "\n\n")
     template = _TEMPLATE.read_text()
     parts.append(template.split("# ---- template begins ----\n", 1)[1])
+    parts.append("\n\n# ---- time loops: one per method, rendered from its Butcher tableau "
+                 "(tcmcompose.integrate.solvers)\n")
+    parts.append(render_solver.render_all())
     return "".join(parts)

@@ -37,11 +37,12 @@ MAX_EDGES = 1024
 
 @dataclass(frozen=True)
 class UnrollPlan:
-    """What the unrolled kernels are specialised to (part of the cache key)."""
-    members: tuple       # per group: names "node.population" of its instances, in order
+    """What the unrolled kernels are specialised to (part of the cache key):
+    integers only, so renaming nodes or populations never recompiles
+    (``model.source`` shows the names in its header)."""
     layout: tuple        # per group: (xo, n, po, uo, yo)
     n_params: int        # base parameters; derived parameters follow
-    edges: tuple         # per local connection, in connection-table order: (src y, dst u, source name)
+    edges: tuple         # per local connection, in connection-table order: (src y, dst u)
 
 
 def plan_unroll(lowered, unroll=None):
@@ -57,13 +58,11 @@ def plan_unroll(lowered, unroll=None):
     n_links = sum(len(node.connections) for node in nodes)
     if unroll is False or (unroll is None and (n_inst > MAX_INSTANCES or n_links > MAX_EDGES)):
         return None
-    labels = lowered.node_labels
-    members = tuple(tuple(f"{labels[k]}.{label}" for k, label, _ in g.members) for g in lowered.groups)
     # the order of the connection table: node by node, links in order
-    edges = tuple((lowered.y_index(k, c.source, c.output), lowered.u_index(k, c.target, c.port),
-                   f"{c.source}.{c.output}") for k, node in enumerate(nodes) for c in node.connections)
+    edges = tuple((lowered.y_index(k, c.source, c.output), lowered.u_index(k, c.target, c.port))
+                  for k, node in enumerate(nodes) for c in node.connections)
     layout = tuple(tuple(int(v) for v in row) for row in lowered.base_layout)
-    return UnrollPlan(members, layout, int(lowered.n_p), edges)
+    return UnrollPlan(layout, int(lowered.n_p), edges)
 
 
 STUBS = '''
@@ -114,14 +113,14 @@ def render_unrolled(writers, plan, n_derived, parts):
         q_offsets.append(qo)
         qo += n_derived[g] * n
     into = {}
-    for k, (src, dst, name) in enumerate(plan.edges):
-        into.setdefault(dst, []).append((k, src, name))
+    for k, (src, dst) in enumerate(plan.edges):
+        into.setdefault(dst, []).append((k, src))
 
     out = ["", "# ---- stage kernels of the time loop: this model's instances one by one (indices written out)",
            "UNROLLED = True",
            "# local connection k: output y[LOCAL_SRC[k]] into input u[LOCAL_DST[k]]",
-           f"LOCAL_SRC = {tuple(src for src, _, _ in plan.edges)!r}",
-           f"LOCAL_DST = {tuple(dst for _, dst, _ in plan.edges)!r}",
+           f"LOCAL_SRC = {tuple(src for src, _ in plan.edges)!r}",
+           f"LOCAL_DST = {tuple(dst for _, dst in plan.edges)!r}",
            "", "", "@kernel", "def stage_outputs(t, _x, _p, _y, layout):",
            '    """Outputs of every instance (layout: unused, the offsets are written in)."""']
     rhs = ["@kernel", "def stage_derivs(t, _x, _p, _u, _y, _ye, _w, _dx, layout):",
@@ -132,17 +131,16 @@ def render_unrolled(writers, plan, n_derived, parts):
     for g, w in enumerate(writers):
         xo, n, po, uo, yo = plan.layout[g]
         (out_loads, out_rest), (rhs_loads, rhs_rest) = parts[g]
-        for i, name in enumerate(plan.members[g]):
+        for i in range(n):
             offsets = {"_xo": xo, "_po": po, "_qo": q_offsets[g], "_uo": uo, "_yo": yo}
-            title = f"    # {name} (group {g}, instance {i})"
+            title = f"    # group {g} ({w.mass.name}), instance {i}"
             if out_rest:
                 body_out += [title] + _literal(out_loads + out_rest, offsets, n, i)
             rhs += [title] + _literal(rhs_loads, offsets, n, i)
             for p, port in enumerate(w.inputs):
                 edges = into.get(uo + p * n + i, [])
                 if edges and any(line.startswith(f"    {port} = ") for line in rhs_loads):
-                    terms = " + ".join(f"_w[{k}]*_ye[{src}]" for k, src, _ in edges)
-                    names = ", ".join(nm for _, _, nm in edges)
-                    rhs.append(f"    {port} += {terms}  # local: {names}")
+                    terms = " + ".join(f"_w[{k}]*_ye[{src}]" for k, src in edges)
+                    rhs.append(f"    {port} += {terms}  # local connections {[k for k, _ in edges]}")
             rhs += _literal(rhs_rest, offsets, n, i)
     return "\n".join(out + (body_out or ["    pass"]) + ["", ""] + rhs) + "\n"

@@ -9,9 +9,11 @@ from ..result import Result
 from . import guards
 from .history import constant_history, plan_delays
 from .inputs import plan_inputs
+from .rng import seed_state
+from .solvers import SOLVERS, get_solver
 
-METHODS = {"euler": 0, "heun": 1, "rk4": 2, "euler_maruyama": 3, "stochastic_heun": 4}
-STOCHASTIC = ("euler_maruyama", "stochastic_heun")
+METHODS = tuple(SOLVERS)
+STOCHASTIC = tuple(name for name, s in SOLVERS.items() if s.stochastic)
 
 
 def _record_targets(model, record):
@@ -82,21 +84,31 @@ def _noise_subset(model, noise, noisy):
     return noisy[np.isin(noisy, np.concatenate(keep))]
 
 
-def compile_kernels(model):
-    """Compile (or load from Numba's cache) the time loop: a zero-step call with
-    the argument types of a real run, independent of the model's data."""
+def _loop_args(model, plan, hist, hist_dot, interp, per_step, x, params, w_local, n, stop, dt,
+               rec, out, sigma, noisy, xi, stim_dst, stim_vals, inputs, ou_decay, ou_scale, ou_state, rng):
+    """Arguments of ``integrate_<method>`` (one signature for every call)."""
+    rec_x, rec_y, rec_start, every = rec
+    return (per_step, x, params, model._layout, n, stop, dt, w_local,
+            plan.src, plan.row, plan.lag, plan.ilag, plan.dst, plan.weight, plan.kind, plan.ref, plan.seg,
+            plan.integer_lags, interp, plan.buf_src, hist, hist_dot, model.u_base, model._low.n_y,
+            rec_x, rec_y, rec_start, every, out, sigma, noisy, xi, n, stim_dst, stim_vals,
+            inputs.ou_dst, inputs.ou_mean, ou_decay, ou_scale, ou_state, rng)
+
+
+def compile_kernels(model, method="heun"):
+    """Compile (or load from Numba's cache) the time loop of ``method``: a
+    zero-step call with the argument types of a real run, independent of the
+    model's data (so the real call reuses the same compiled specialisation)."""
     plan = plan_delays(Edges.concat([]), 1.0)
     hist, hist_dot = constant_history(plan, np.zeros(model._low.n_y), True)
     x = model.x0.copy()
     none = np.zeros(0, dtype=np.int64)
-    w_local = np.zeros(len(model._mod.LOCAL_SRC))
-    model._mod.integrate(0, False, x, model.param_vector(), model._layout, 0, 0, 0, 1.0, w_local,
-                         plan.src, plan.row, plan.lag, plan.ilag, plan.dst, plan.weight, plan.kind, plan.ref,
-                         plan.seg, plan.integer_lags, 0, plan.buf_src, hist, hist_dot, model.u_base,
-                         model._low.n_y, none, none, 1, 1, np.empty((0, 0)),
-                         np.zeros(len(x)), none, np.zeros((0, 0)), 0, none, np.zeros((1, 0)), none, np.zeros(0),
-                         np.zeros(0),
-                         np.zeros(0), np.zeros(0))
+    no_inputs = plan_inputs(model, None, 1.0)
+    args = _loop_args(model, plan, hist, hist_dot, 0, False, x, model.param_vector(),
+                      np.zeros(len(model._mod.LOCAL_SRC)), 0, 0, 1.0, (none, none, 1, 1), np.empty((0, 0)),
+                      np.zeros(len(x)), none, np.zeros((0, 0)), none, np.zeros((1, 0)), no_inputs,
+                      np.zeros(0), np.zeros(0), np.zeros(0), seed_state(0))
+    getattr(model._mod, f"integrate_{get_solver(method).name}")(*args)
 
 
 def _run_edges(model):
@@ -130,9 +142,11 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     ----------
     duration, dt : float
         ms. The run has ``round(duration / dt)`` steps.
-    method : {"euler", "heun", "rk4", "euler_maruyama", "stochastic_heun"}
+    method : {"euler", "heun", "rk4", "ssprk3", "euler_maruyama", "stochastic_heun"}
         Explicit Euler (order 1), Heun (order 2), classical Runge-Kutta
-        (order 4); for models with additive state noise (``Mass(noise=...)``)
+        (order 4), Shu-Osher SSPRK3 (order 3); each is a Butcher tableau in
+        :mod:`tcmcompose.integrate.solvers`, compiled the first time a model
+        runs it. For models with additive state noise (``Mass(noise=...)``)
         Euler-Maruyama (strong order 1 for additive noise) or stochastic Heun
         (the same Gaussian increment in predictor and corrector; strong order
         1, weak order 2 for additive noise).
@@ -178,7 +192,10 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         generated inside the compiled loop (exact update once per step).
     seed : int >= 0
         Seeds every random draw of the run (state noise, OU inputs, random
-        stimuli): the same seed gives a bit-identical result. Default: a fresh
+        stimuli): the same seed gives a bit-identical result; distinct seeds
+        give distinct streams (``numpy.random.SeedSequence`` seeds the compiled
+        loop's own xoshiro256** generator, whose final state is returned in
+        ``res.info["rng_state"]``). Default: a fresh
         seed, reported in ``res.info["seed"]``.
     noise : bool, or state name(s)
         False integrates a noisy model's deterministic part (a deterministic
@@ -196,8 +213,7 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         largest delay, or the recording with its ``every=``/``record=``
         fix); past a fifth of the limit a ResourceWarning is given.
     """
-    if method not in METHODS:
-        raise ModelError(f"method={method!r}; choose one of {list(METHODS)}.")
+    solver = get_solver(method)
     if coupling_mode not in ("per_stage", "per_step"):
         raise ModelError(f"coupling_mode={coupling_mode!r}; choose 'per_stage' or 'per_step'.")
     dt, duration, transient, every = guards.run_numbers(dt, duration, transient, every)
@@ -219,11 +235,11 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     sigma = np.zeros(len(x))
     model._mod.noise_sigma(0.0, x, params, sigma, model._layout)
     noisy = np.nonzero(sigma)[0].astype(np.int64)
-    if len(noisy) and noise and method not in STOCHASTIC:
+    if len(noisy) and noise and not solver.stochastic:
         node, mass, state = model.state_index[noisy[0]]
         raise ModelError(f"the model has additive noise (e.g. on {node}.{mass}.{state}); use "
                          "method='euler_maruyama' or 'stochastic_heun', or pass noise=False.")
-    if not noise or method not in STOCHASTIC:
+    if not noise or not solver.stochastic:
         noisy = noisy[:0]
     noisy = _noise_subset(model, noise, noisy)
     if noise_path is not None:
@@ -232,8 +248,8 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
             raise ModelError(f"noise_path has shape {noise_path.shape}; this run needs ({n_total}, {len(noisy)}) "
                              "(steps x noisy states).")
     inputs = plan_inputs(model, stimuli, dt)
-    rng = np.random.default_rng(seed)
-    model._mod.seed_rng(seed % (2 ** 32))
+    rng = np.random.default_rng(seed)           # sampled stimuli, OU start
+    kernel_rng = seed_state(seed)               # the compiled loop's generator (state noise, OU)
     ou_decay = np.exp(-dt / inputs.ou_tau)
     ou_scale = inputs.ou_sigma * np.sqrt(1.0 - ou_decay ** 2)
     ou_state = inputs.ou_mean + inputs.ou_sigma * rng.standard_normal(len(inputs.ou_dst))  # stationary start
@@ -241,12 +257,13 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     low, mod = model._low, model._mod
     y0 = np.zeros(low.n_y)
     mod.outputs(0.0, x, params, y0, model._layout)
-    interp = 2 if method == "rk4" else (0 if plan.integer_lags else 1)
+    interp = 2 if solver.hermite else (0 if plan.integer_lags else 1)
     n_rec = (n_total - rec_start) // every + 1
     max_delay = float(max(local.delay.max(initial=0.0), couplings.delay.max(initial=0.0)))
-    guards.check_memory((plan.length * (2 if method == "rk4" else 1), len(plan.buf_src)),
+    guards.check_memory((plan.length * (2 if solver.hermite else 1), len(plan.buf_src)),
                         max_delay, n_rec, len(rec_x) + len(rec_y), dt, every, max_memory)
-    hist, hist_dot = constant_history(plan, y0, need_derivative=(method == "rk4"))
+    hist, hist_dot = constant_history(plan, y0, need_derivative=solver.hermite)
+    integrate = getattr(mod, f"integrate_{solver.name}")
     out = np.empty((n_rec, len(rec_x) + len(rec_y)))
     if chunk is None:
         chunk = max(1, n_total // 50) if progress else n_total
@@ -267,13 +284,10 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
             stop = chunks.stop(n)
             stim_vals = inputs.sample(n, stop + 1, dt, rng)
             xi = noise_path[n:stop] if noise_path is not None else np.zeros((0, 0))
-            status = mod.integrate(METHODS[method], per_step, x, params, model._layout, n, stop, n_total, dt,
-                                   w_local,
-                                   plan.src, plan.row, plan.lag, plan.ilag, plan.dst, plan.weight, plan.kind,
-                                   plan.ref, plan.seg, plan.integer_lags, interp, plan.buf_src, hist,
-                                   hist_dot, model.u_base, low.n_y, rec_x, rec_y, rec_start, every, out,
-                                   sigma, noisy, xi, n, stim_dst, stim_vals, inputs.ou_dst, inputs.ou_mean,
-                                   ou_decay, ou_scale, ou_state)
+            status = integrate(*_loop_args(model, plan, hist, hist_dot, interp, per_step, x, params, w_local,
+                                           n, stop, dt, (rec_x, rec_y, rec_start, every), out, sigma, noisy,
+                                           xi, stim_dst, stim_vals, inputs, ou_decay, ou_scale, ou_state,
+                                           kernel_rng))
             if status >= 0:
                 bad = np.nonzero(~np.isfinite(x))[0]
                 node, mass, state = model.state_index[bad[0]]
@@ -313,6 +327,7 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         nodes[name] = list(node_labels)
     info = {"method": method, "dt": dt, "steps": n_total, "coupling_mode": coupling_mode,
             "delay_interpolation": delay_interpolation, "buffer_rows": len(plan.buf_src),
-            "buffer_length": plan.length, "seed": seed, "interrupted": interrupted,
+            "buffer_length": plan.length, "seed": seed, "rng_state": kernel_rng.copy(),
+            "interrupted": interrupted,
             "stopped_at": n * dt}
     return Result(t, data, nodes, x, model.state_index, info)

@@ -45,7 +45,7 @@ def test_small_models_are_unrolled(pair_models):
     auto = tc.build(pair_network(), eager=False)
     assert auto.path == fast.path
     assert "def stage_derivs(t, _x, _p, _u, _y, _ye, _w, _dx, layout)" in fast.source
-    assert "# node2.B (group" in fast.source
+    assert "# group 0 (tanh_unit), instance 5" in fast.source and "5: node2.B" in fast.source
     assert len(fast._mod.LOCAL_SRC) == 9                  # 3 local links x 3 nodes
     with pytest.raises(tc.ModelError, match="unroll="):
         tc.build(pair_network(), unroll="yes")

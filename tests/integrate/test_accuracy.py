@@ -77,7 +77,7 @@ def delayed_net():
     return model
 
 
-@pytest.mark.parametrize("method,order", [("heun", 2), ("rk4", 4)])
+@pytest.mark.parametrize("method,order", [("heun", 2), ("rk4", 4), ("ssprk3", 3)])
 def test_convergence_order_on_delayed_nonlinear_network(delayed_net, method, order):
     ref = delayed_net.simulate(6.0, 0.002, method="rk4")["U.x"][-1]
     errs = [np.max(np.abs(delayed_net.simulate(6.0, dt, method=method)["U.x"][-1] - ref))

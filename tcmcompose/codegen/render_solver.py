@@ -1,0 +1,157 @@
+"""Render a :class:`~tcmcompose.integrate.solvers.Solver` into a straight-line time loop.
+
+Each method becomes its own ``integrate_<name>`` function in the generated
+module, with its stages written out and its coefficients as literals: Numba
+compiles a function only when it is first called, so a model pays only for
+the methods it runs (a runtime loop over the tableau was measured slower).
+The loop calls the generic kernels of the template (history, edge sums,
+stage inputs) and the model's stage kernels; see
+:mod:`tcmcompose.integrate.loop_template` for the conventions.
+"""
+from fractions import Fraction
+
+from ..integrate.solvers import SOLVERS
+
+ARGS = ("per_step, x, params, layout, n_start, n_stop, dt, w_local, "
+        "e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags, "
+        "interp, buf_src, hist, hist_dot, u_base, n_y, "
+        "rec_x, rec_y, rec_start, every, out, "
+        "sigma, noise_idx, xi, stim_n0, stim_dst, stim_vals, "
+        "ou_dst, ou_mean, ou_decay, ou_scale, ou_state, rng")
+
+
+def _num(v):
+    return repr(float(Fraction(v)))
+
+
+def _time(c):
+    c = Fraction(c)
+    return "t" if c == 0 else ("t + dt" if c == 1 else f"t + {_num(c)} * dt")
+
+
+def _combination(coeffs, ks):
+    """dt * (a0 * k0[k] + ...) for the non-zero coefficients."""
+    terms = []
+    for a, k in zip(coeffs, ks):
+        a = Fraction(a)
+        if a == 0:
+            continue
+        terms.append(f"{k}[k]" if a == 1 else f"{_num(a)} * {k}[k]")
+    return "dt * (" + " + ".join(terms) + ")" if terms else "0.0"
+
+
+def render(solver):
+    """Source of ``integrate_<name>`` for ``solver``."""
+    s = len(solver.b)
+    ks = [f"k{i}" for i in range(s)]
+    cs = [Fraction(c) for c in solver.c]
+    halves = any(c == Fraction(1, 2) for c in cs)
+    ends = any(c == 1 for c in cs)
+    P = "    "
+    L = [f"@kernel",
+         f"def integrate_{solver.name}({ARGS}):",
+         f'{P}"""{solver.name}: {s} stage(s), order {solver.order}'
+         + (f", noise {solver.noise!r}" if solver.noise else "") + '. Advance x in place from step',
+         f"{P}n_start to n_stop; returns -1, or the step after which the state stopped",
+         f'{P}being finite."""',
+         f"{P}nx = x.shape[0]",
+         f"{P}mask = hist.shape[0] - 1          # ring length is a power of two",
+         f"{P}y = np.zeros(n_y)",
+         f"{P}u = np.empty(u_base.shape[0])",
+         f"{P}u_hold = np.empty(u_base.shape[0])",
+         f"{P}U = np.zeros((3, u_base.shape[0]))",
+         f"{P}Uh = np.zeros((3, u_base.shape[0]))"]
+    L += [f"{P}{k} = np.empty(nx)" for k in ks]
+    if s > 1:
+        L.append(f"{P}xs = np.empty(nx)")
+    if halves and solver.hermite:
+        L.append(f"{P}ydot = np.zeros(n_y)")
+    L += [f"{P}n_rx = rec_x.shape[0]",
+          f"{P}sqdt = math.sqrt(dt)",
+          f"{P}held, staged = seg[0], seg[1]",
+          f"{P}external = stim_dst.shape[0] > 0 or ou_dst.shape[0] > 0",
+          f"{P}# stage outputs: for the unrolled right-hand side, undelayed staged edges and",
+          f"{P}# the target side of delayed diffusive/Kuramoto ones",
+          f"{P}stage_y = UNROLLED or staged[1] > staged[0] or staged[3] > staged[2]",
+          f"{P}# inputs that change within a step: staged edges, external inputs unless held",
+          f"{P}stage_u = staged[3] > staged[0] or (external and not per_step)",
+          f"{P}base = u_hold if per_step else u_base",
+          f"{P}dw = np.zeros(noise_idx.shape[0])",
+          f"{P}for k in range(u.shape[0]):",
+          f"{P}    u[k] = u_base[k]",
+          f"{P}for n in range(n_start, n_stop + 1):",
+          f"{P}    t = n * dt",
+          f"{P}    stage_outputs(t, x, params, y, layout)",
+          f"{P}    if n >= rec_start and (n - rec_start) % every == 0:",
+          f"{P}        record(out, (n - rec_start) // every, x, y, rec_x, rec_y)",
+          f"{P}    if n == n_stop:",
+          f"{P}        break",
+          f"{P}    slot = n & mask",
+          f"{P}    for r in range(buf_src.shape[0]):",
+          f"{P}        hist[slot, r] = y[buf_src[r]]",
+          f"{P}    if per_step:      # the couplings between nodes and the external inputs, held",
+          f"{P}        if held[2] > held[1]:",
+          f"{P}            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, False,",
+          f"{P}                         e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)",
+          f"{P}        stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,",
+          f"{P}                     integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,",
+          f"{P}                     stim_n0, stim_dst, stim_vals, ou_dst, ou_state)",
+          f"{P}    if staged[2] > staged[1]:",
+          f"{P}        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, {ends},",
+          f"{P}                     e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)"]
+
+    def inputs(c):
+        return [f"{P}    if stage_u or per_step:" if c == 0 else f"{P}    if stage_u:",
+                f"{P}        stage_inputs(y, hist, hist_dot, n, {float(c)!r}, dt, mask, interp, U, e_src, e_row, e_lag,",
+                f"{P}                     e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,",
+                f"{P}                     not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)"]
+
+    L.append(f"{P}    # stage 0 (c = 0)")
+    L += inputs(0)
+    L.append(f"{P}    stage_derivs(t, x, params, u, y, y, w_local, k0, layout)")
+    if solver.stochastic:
+        L += [f"{P}    if xi.shape[0] > 0:        # a given Brownian path",
+              f"{P}        for k in range(noise_idx.shape[0]):",
+              f"{P}            dw[k] = sigma[noise_idx[k]] * sqdt * xi[n - stim_n0, k]",
+              f"{P}    else:",
+              f"{P}        for k in range(noise_idx.shape[0]):",
+              f"{P}            dw[k] = sigma[noise_idx[k]] * sqdt * normal(rng)"]
+    if halves:
+        if solver.hermite:
+            L += [f"{P}    if interp == 2 and buf_src.shape[0] > 0:     # Hermite history: store dy/dt",
+                  f"{P}        outputs_dot(t, x, params, k0, ydot, layout)",
+                  f"{P}        for r in range(buf_src.shape[0]):",
+                  f"{P}            hist_dot[slot, r] = ydot[buf_src[r]]"]
+        L += [f"{P}    if staged[2] > staged[1]:",
+              f"{P}        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, True, False,",
+              f"{P}                     e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)"]
+    for i in range(1, s):
+        c = cs[i]
+        L += [f"{P}    # stage {i} (c = {c})",
+              f"{P}    for k in range(nx):",
+              f"{P}        xs[k] = x[k] + {_combination(solver.a[i], ks)}"]
+        if solver.noise == "stages":
+            L += [f"{P}    for k in range(noise_idx.shape[0]):",
+                  f"{P}        xs[noise_idx[k]] += dw[k]"]
+        L += [f"{P}    if stage_y:",
+              f"{P}        stage_outputs({_time(c)}, xs, params, y, layout)"]
+        L += inputs(c)
+        L.append(f"{P}    stage_derivs({_time(c)}, xs, params, u, y, y, w_local, k{i}, layout)")
+    L += [f"{P}    for k in range(nx):",
+          f"{P}        x[k] += {_combination(solver.b, ks)}"]
+    if solver.stochastic:
+        L += [f"{P}    for k in range(noise_idx.shape[0]):",
+              f"{P}        x[noise_idx[k]] += dw[k]"]
+    L += [f"{P}    if ou_dst.shape[0] > 0:",
+          f"{P}        ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)",
+          f"{P}    if not all_finite(x):",
+          f"{P}        return n + 1",
+          f"{P}return -1"]
+    return "\n".join(L) + "\n"
+
+
+def render_all():
+    """Every method's loop, plus the table the driver dispatches on."""
+    parts = [render(solver) for solver in SOLVERS.values()]
+    table = "INTEGRATORS = {" + ", ".join(f"{name!r}: integrate_{name}" for name in SOLVERS) + "}\n"
+    return "\n\n".join(parts) + "\n\n" + table

@@ -1,0 +1,168 @@
+"""Model-independent kernels of the time loops, compiled once per package version.
+
+History reads and writes, the delayed and undelayed edge sums, external
+inputs, recording and the divergence check do not depend on a model's
+equations, so they live here (``cache=True``: compiled on first use, then
+loaded from Numba's cache by every model) and the generated loops call them.
+``nogil=True`` so that runs in threads proceed in parallel.
+
+Conventions (see :mod:`tcmcompose.integrate.simulate`):
+
+* step n covers [t_n, t_{n+1}], t_n = n dt; outputs y(t_n) are stored in a
+  ring buffer ``hist[n % L, row]`` of the outputs that feed delayed edges;
+* an edge with delay ``lag`` steps read at stage time t_n + c dt takes the
+  output at t_n + (c - lag) dt: a stored value when that is a grid point,
+  otherwise linear interpolation (``interp == 1``) or cubic Hermite
+  interpolation on the stored values and time-derivatives (``interp == 2``,
+  used by methods of order >= 3 to keep their order); times <= 0 read the
+  constant history;
+* edges with zero delay read the outputs of the current stage;
+* external inputs: sampled stimuli ``stim_vals`` (grid values from step
+  ``stim_n0``, linearly interpolated at stage times) and Ornstein-Uhlenbeck
+  input processes (exact update once per step, held through the stages).
+"""
+import math
+
+from numba import njit
+
+from .rng import normal
+
+kernel = njit(cache=True, nogil=True, error_model="numpy")
+
+
+@kernel
+def add_inputs(u, n, c, stim_n0, stim_dst, stim_vals, ou_dst, ou_state):
+    """Add stimuli (interpolated at t_n + c dt) and OU input processes to u."""
+    j = n - stim_n0
+    for k in range(stim_dst.shape[0]):
+        a = stim_vals[j, k]
+        if c != 0.0:
+            a += c * (stim_vals[j + 1, k] - a)
+        u[stim_dst[k]] += a
+    for k in range(ou_dst.shape[0]):
+        u[ou_dst[k]] += ou_state[k]
+
+
+@kernel
+def delayed_output(hist, hist_dot, row, s, dt, L, interp):
+    """Output of buffer row ``row`` at fractional step position s (may be < 0)."""
+    j = math.floor(s)
+    theta = s - j
+    j = int(j)
+    if theta == 0.0 or j < 0:
+        return hist[j % L, row]
+    y0 = hist[j % L, row]
+    y1 = hist[(j + 1) % L, row]
+    if interp == 2:
+        h00 = (1.0 + 2.0 * theta) * (1.0 - theta) ** 2
+        h10 = theta * (1.0 - theta) ** 2
+        h01 = theta * theta * (3.0 - 2.0 * theta)
+        h11 = theta * theta * (theta - 1.0)
+        return (h00 * y0 + h01 * y1
+                + dt * (h10 * hist_dot[j % L, row] + h11 * hist_dot[(j + 1) % L, row]))
+    return y0 + theta * (y1 - y0)
+
+
+@kernel
+def delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, half, ends,
+                 e_row, e_lag, e_ilag, e_dst, e_w, d0, d1, U):
+    """One pass over the delayed linear edges [d0, d1) (sorted by target).
+
+    Their contributions depend on the history only, never on the current
+    stage, so they are summed once per step: ``half=False`` fills U[0]
+    (stage offset c = 0) and, if ``ends``, U[2] (c = 1: methods with a stage
+    at the end of the step); ``half=True`` fills U[1] (c = 1/2, RK4's
+    midpoint stages, after the step's derivative is stored).
+    """
+    L = mask + 1
+    e = d0
+    while e < d1:
+        dst = e_dst[e]
+        a0 = 0.0
+        a1 = 0.0
+        while e < d1 and e_dst[e] == dst:
+            r = e_row[e]
+            w = e_w[e]
+            if half:
+                a0 += w * delayed_output(hist, hist_dot, r, n + 0.5 - e_lag[e], dt, L, interp)
+            elif integer_lags:
+                j = n - e_ilag[e]
+                a0 += w * hist[j & mask, r]
+                if ends:
+                    a1 += w * hist[(j + 1) & mask, r]
+            else:
+                a0 += w * delayed_output(hist, hist_dot, r, n - e_lag[e], dt, L, interp)
+                if ends:
+                    a1 += w * delayed_output(hist, hist_dot, r, n + 1.0 - e_lag[e], dt, L, interp)
+            e += 1
+        if half:
+            U[1, dst] = a0
+        else:
+            U[0, dst] = a0
+            U[2, dst] = a1
+
+
+@kernel
+def stage_inputs(y, hist, hist_dot, n, c, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag, integer_lags, e_dst,
+                 e_w, e_kind, e_ref, seg, base, u, external, stim_n0, stim_dst, stim_vals, ou_dst, ou_state):
+    """Inputs at stage offset c from the edges of one segment ``seg`` (start,
+    end of undelayed, end of delayed linear, end; see DelayPlan): ``base`` +
+    delayed linear sums (precomputed in U) + undelayed edges (current stage
+    outputs) + delayed diffusive/Kuramoto edges, and if ``external`` the
+    stimuli and OU processes."""
+    ci = 0 if c == 0.0 else (2 if c == 1.0 else 1)
+    if seg[2] > seg[1]:
+        for k in range(u.shape[0]):
+            u[k] = base[k] + U[ci, k]
+    else:
+        for k in range(u.shape[0]):
+            u[k] = base[k]
+    for e in range(seg[0], seg[1]):
+        a = y[e_src[e]]
+        kind = e_kind[e]
+        if kind == 0:
+            u[e_dst[e]] += e_w[e] * a
+        elif kind == 1:
+            u[e_dst[e]] += e_w[e] * (a - y[e_ref[e]])
+        else:
+            u[e_dst[e]] += e_w[e] * math.sin(a - y[e_ref[e]])
+    whole = integer_lags and (c == 0.0 or c == 1.0)
+    for e in range(seg[2], seg[3]):
+        if whole:     # the stage sits on a stored step: no interpolation
+            a = hist[(n + int(c) - e_ilag[e]) & mask, e_row[e]]
+        else:
+            a = delayed_output(hist, hist_dot, e_row[e], n + c - e_lag[e], dt, mask + 1, interp)
+        if e_kind[e] == 1:
+            u[e_dst[e]] += e_w[e] * (a - y[e_ref[e]])
+        else:
+            u[e_dst[e]] += e_w[e] * math.sin(a - y[e_ref[e]])
+    if external and (stim_dst.shape[0] > 0 or ou_dst.shape[0] > 0):
+        add_inputs(u, n, c, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+
+
+@kernel
+def record(out, row, x, y, rec_x, rec_y):
+    """Store the recorded states and outputs as row ``row`` of ``out``."""
+    n_rx = rec_x.shape[0]
+    for k in range(n_rx):
+        out[row, k] = x[rec_x[k]]
+    for k in range(rec_y.shape[0]):
+        out[row, n_rx + k] = y[rec_y[k]]
+
+
+@kernel
+def ou_step(state, mean, decay, scale, rng):
+    """Exact one-step update of the Ornstein-Uhlenbeck input processes."""
+    for k in range(state.shape[0]):
+        state[k] = mean[k] + (state[k] - mean[k]) * decay[k] + scale[k] * normal(rng)
+
+
+@kernel
+def all_finite(x):
+    """True when no entry is inf or NaN (v - v is NaN for both): an integer
+    reduction the compiler can vectorise."""
+    n_bad = 0
+    for k in range(x.shape[0]):
+        v = x[k]
+        n_bad += (v - v) != 0.0
+    return n_bad == 0
