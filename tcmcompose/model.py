@@ -85,18 +85,19 @@ class CompiledModel:
         shared = ("this model's own: a small model's stage kernels are unrolled over its populations"
                   if self._mod.UNROLLED else "shared by every model of this structure")
         lines = [f"# Layout of this model (the module below is {shared})"]
+        names = []          # the unrolled kernels number the instances: named all at the end
         for g, row in zip(self._low.groups, self._layout):
             members = [f"{self._low.node_labels[k]}.{label}" for k, label, _ in g.members]
-            if self._mod.UNROLLED:      # the unrolled kernels number the instances: name them all
-                shown = ", ".join(f"{i}: {m}" for i, m in enumerate(members))
-            else:
-                shown = ", ".join(members[:4]) + (f", ... ({len(members)} in all)" if len(members) > 4 else "")
+            names.append(f"# group {g.index}: " + ", ".join(f"{i}: {m}" for i, m in enumerate(members)))
+            shown = ", ".join(members[:4]) + (f", ... ({len(members)} in all)" if len(members) > 4 else "")
             lines.append(f"# group {g.index} ({g.mass.name}): xo={row[0]} n={row[1]} po={row[2]} "
                          f"uo={row[3]} yo={row[4]}; instances {shown}")
             for k, s in enumerate(g.mass.states):
                 lines.append(f"#   x[{row[0] + k * row[1]}:{row[0] + (k + 1) * row[1]}] = {s} "
                              f"({members[0]}.{s}{', ...' if len(members) > 1 else ''})")
-        return "\n".join(lines) + "\n" + self.path.read_text()
+        trailer = ("\n# Instances of the unrolled kernels above (group, instance: node.population)\n"
+                   + "\n".join(names) + "\n") if self._mod.UNROLLED else ""
+        return "\n".join(lines) + "\n" + self.path.read_text() + trailer
 
     @property
     def n_states(self):
