@@ -91,7 +91,7 @@ def cache_dir():
         warnings.warn(f"cannot write the tcmcompose cache folder {str(path)!r} ({exc.strerror or exc}); "
                       f"using a private temporary folder {str(private)!r} for this process instead, so "
                       "compiled kernels will not be reused by other processes. Set TCMCOMPOSE_CACHE to a "
-                      "writable folder to keep them.", stacklevel=3)
+                      "writable folder to keep them.", stacklevel=_user_level())
         return private
     _checked[path] = True
     return path
@@ -175,9 +175,20 @@ def _read_sealed(path, version, key):
     return text
 
 
+def _user_level():
+    """``stacklevel`` that makes a warning point at the first caller outside
+    tcmcompose (and contextlib), for the function that calls this one."""
+    package = str(Path(__file__).resolve().parents[1])
+    frame, level = sys._getframe(1), 1
+    while frame is not None and (frame.f_code.co_filename.startswith(package)
+                                 or frame.f_code.co_filename.endswith("contextlib.py")):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def _discard(path, why):
     warnings.warn(f"tcmcompose cache: discarding {path.name} because {why}; regenerating it "
-                  "(and recompiling its kernels).", stacklevel=5)
+                  "(and recompiling its kernels).", stacklevel=_user_level())
     _purge_numba(path.parent, path.stem)
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
@@ -246,7 +257,7 @@ def _check_numba_entries(folder, name):
     if bad:
         warnings.warn(f"tcmcompose cache: Numba cache entr{'y' if len(bad) == 1 else 'ies'} {bad[:3]} of "
                       f"{name} {'is' if len(bad) == 1 else 'are'} damaged; discarding that module's compiled "
-                      "kernels and recompiling them.", stacklevel=4)
+                      "kernels and recompiling them.", stacklevel=_user_level())
         _purge_numba(folder, name)
 
 
@@ -379,4 +390,4 @@ def _warn_if_large(folder):
         _warned_size.add(folder)
         warnings.warn(f"the tcmcompose cache {state['folder']!r} holds {state['modules']} modules, "
                       f"{state['size']} (more than TCMCOMPOSE_CACHE_LIMIT = {state['limit_bytes']:.3g} bytes); "
-                      "tc.cache.clear() (or `tcmcompose cache clear`) empties it.", ResourceWarning, stacklevel=4)
+                      "tc.cache.clear() (or `tcmcompose cache clear`) empties it.", ResourceWarning, stacklevel=_user_level())
