@@ -1,8 +1,8 @@
 """The generated-code cache heals itself: real files, real faults, real processes.
 
 Most cases only generate and import modules (no Numba compilation); the
-Numba-entry and concurrency cases compile the smallest kernel of a module
-(``seed_rng``), which is enough to write and read real ``.nbi``/``.nbc`` files.
+Numba-entry and concurrency cases compile one small kernel of a module
+(``derive``, the hoisted parameter expressions), which is enough to write and read real ``.nbi``/``.nbc`` files.
 """
 import os
 import subprocess
@@ -11,6 +11,7 @@ import uuid
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import tcmcompose as tc
@@ -33,6 +34,11 @@ def folder(tmp_path, monkeypatch):
     return tmp_path / "cache"
 
 
+def small(module):
+    """Compile (or load) and run the module's ``derive`` kernel on an empty layout (no work)."""
+    module.derive(np.zeros(4), np.zeros((1, 16), dtype=np.int64))
+
+
 def load(mass):
     return cache.load_module([mass], VERSION)
 
@@ -51,7 +57,7 @@ def test_module_is_sealed_and_reloaded_warm(folder):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         again, _, cold = load(m)
-    assert not cold and again is not module and hasattr(again, "integrate")
+    assert not cold and again is not module and hasattr(again, "outputs")
 
 
 @pytest.mark.parametrize("fault", ["empty", "truncated", "garbage", "other version", "edited"])
@@ -69,11 +75,11 @@ def test_broken_module_is_discarded_and_rebuilt_with_one_warning(folder, fault):
     elif fault == "other version":
         path.write_text(good.replace(f"version={VERSION}", "version=0.0.1"))
     else:
-        path.write_text(good.replace("def integrate(", "def integrate_renamed("))   # AttributeError if used
+        path.write_text(good.replace("def outputs(", "def outputs_renamed("))   # AttributeError if used
     with pytest.warns(UserWarning, match="discarding") as record:
         module, _, cold = load(m)
     assert cold and len([w for w in record if "tcmcompose cache" in str(w.message)]) == 1
-    assert path.read_text() == good and callable(module.integrate)
+    assert path.read_text() == good and callable(module.outputs)
 
 
 def _nbc_files(folder, module, kernel):
@@ -84,9 +90,9 @@ def _nbc_files(folder, module, kernel):
 def test_damaged_numba_entry_is_discarded_and_recompiled(folder, fault):
     m = fresh_mass()
     module, path, _ = load(m)
-    module.seed_rng(1)                                  # compiles and writes seed_rng's .nbi/.nbc
-    assert sum(module.seed_rng.stats.cache_misses.values()) == 1
-    nbc = _nbc_files(folder, module, "seed_rng")
+    small(module)                                       # compiles and writes derive's .nbi/.nbc
+    assert sum(module.derive.stats.cache_misses.values()) == 1
+    nbc = _nbc_files(folder, module, "derive")
     assert nbc
     forget(module)
     if fault == "truncated data":
@@ -97,15 +103,15 @@ def test_damaged_numba_entry_is_discarded_and_recompiled(folder, fault):
     with pytest.warns(UserWarning, match="damaged"):
         module, _, cold = load(m)
     assert not cold
-    module.seed_rng(2)                                   # recompiled, not an UnpicklingError
-    assert sum(module.seed_rng.stats.cache_misses.values()) == 1
+    small(module)                                   # recompiled, not an UnpicklingError
+    assert sum(module.derive.stats.cache_misses.values()) == 1
     # healed: the next process (here: the next import) loads it without a warning and without compiling
     forget(module)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         module, _, _ = load(m)
-    module.seed_rng(3)
-    assert sum(module.seed_rng.stats.cache_hits.values()) == 1
+    small(module)
+    assert sum(module.derive.stats.cache_hits.values()) == 1
 
 
 def test_cache_variable_naming_a_file_is_a_named_error(tmp_path, monkeypatch):
@@ -128,7 +134,7 @@ def test_unwritable_cache_falls_back_to_a_private_folder(tmp_path, monkeypatch):
         private = cache.cache_dir()
     assert private != target and private.is_dir()
     module, path, cold = load(fresh_mass())
-    assert cold and path.parent == private and callable(module.integrate)
+    assert cold and path.parent == private and callable(module.outputs)
 
 
 def test_info_clear_and_size_warning(folder, monkeypatch):
@@ -150,6 +156,7 @@ def test_info_clear_and_size_warning(folder, monkeypatch):
 WORKER = r"""
 import json, os, sys, time
 from pathlib import Path
+import numpy as np
 import tcmcompose as tc
 from tcmcompose.codegen import cache
 mass = tc.Mass(sys.argv[1], states={"x": 1.0}, params={"tau": 5.0}, inputs=["u"], outputs={"x": "x"},
@@ -159,9 +166,9 @@ barrier, n = Path(sys.argv[2]), int(sys.argv[3])
 while len(list(barrier.iterdir())) < n:
     time.sleep(0.002)
 with cache.building([mass], tc.__version__) as (module, path, cold):
-    module.seed_rng(1)                       # the "warm-up": compiled once, under the lock
-print(json.dumps({"cold": cold, "misses": sum(module.seed_rng.stats.cache_misses.values()),
-                  "hits": sum(module.seed_rng.stats.cache_hits.values())}))
+    module.derive(np.zeros(4), np.zeros((1, 16), dtype=np.int64))   # the "warm-up": compiled once, under the lock
+print(json.dumps({"cold": cold, "misses": sum(module.derive.stats.cache_misses.values()),
+                  "hits": sum(module.derive.stats.cache_hits.values())}))
 """
 
 
