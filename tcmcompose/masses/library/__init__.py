@@ -19,10 +19,11 @@ from .threshold_linear import ThresholdLinear
 from .van_der_pol import VanDerPol
 from .wilson_cowan import WilsonCowanExc, WilsonCowanInh
 from .wong_wang import WongWang
+from .zerlaut import ZerlautAdEx
 from .zetterberg_jansen import ZetterbergJansen
 
 __all__ = ["CoombesByrne", "Epileptor", "FitzHughNagumo", "Generic2dOscillator", "Hopf", "JansenRit", "Kuramoto", "LarterBreakspear", "LinearNode",
            "Lorenz", "MontbrioPazoRoxin", "ReducedWongWangExcInh", "ThalamicRelay", "ThalamicReticular",
            "ThresholdLinear", "VanDerPol",
            "WilsonCowanExc", "WilsonCowanInh", "WongWang",
-           "DampedOscillator", "StuartLandau", "ZetterbergJansen", "ALNExc", "ALNInh"]
+           "DampedOscillator", "StuartLandau", "ZetterbergJansen", "ALNExc", "ALNInh", "ZerlautAdEx"]
