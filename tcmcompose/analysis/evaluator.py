@@ -72,20 +72,23 @@ class LinearEvaluator:
     def resolvent(self, s, vd, vb, vc, gain, delay, Bin, rows):
         """Rows ``rows`` of (sI - J(s))^-1 B_in for every s (F, len(rows), m), by the
         compiled block-Woodbury kernel of :mod:`.resolvent_kernel`."""
-        from .resolvent_kernel import block_structure, resolvent_rows
+        from .resolvent_kernel import active_coupling, block_structure, resolvent_rows
         n = self.n
         Bin = np.ascontiguousarray(Bin, dtype=float)
         key = (Bin != 0).tobytes()
         if key not in self._blocks:
-            self._blocks = {key: block_structure(self.d_r, self.d_c, self.b_r, self.b_c, self.c_r, self.c_c, Bin,
-                                                 n, self.n_u, self.n_y)}
+            act = active_coupling(self.edge_src, self.edge_dst, self.b_r, self.b_c, self.c_r, self.c_c)
+            src, dst, kb, bcols, kc, crows, us, ys = act
+            self._blocks = {key: (act, block_structure(self.d_r, self.d_c, self.b_r[kb], bcols, crows,
+                                                       self.c_c[kc], Bin, n, len(us), len(ys)))}
+        (src, dst, kb, bcols, kc, crows, us, ys), blocks = self._blocks[key]
         D = np.bincount(self.d_flat, weights=vd, minlength=n * n).reshape(n, n)
-        Bfull = np.zeros((n, self.n_u))
-        np.add.at(Bfull, (self.b_r, self.b_c), vb)
-        Cfull = np.zeros((self.n_y, n))
-        np.add.at(Cfull, (self.c_r, self.c_c), vc)
-        return resolvent_rows(np.ascontiguousarray(s, dtype=complex), D, *self._blocks[key], Bfull, Bin, Cfull,
-                              self.edge_src, self.edge_dst, np.ascontiguousarray(gain, dtype=float),
+        Bfull = np.zeros((n, len(us)))
+        np.add.at(Bfull, (self.b_r[kb], bcols), vb[kb])
+        Cfull = np.zeros((len(ys), n))
+        np.add.at(Cfull, (crows, self.c_c[kc]), vc[kc])
+        return resolvent_rows(np.ascontiguousarray(s, dtype=complex), D, *blocks, Bfull, Bin, Cfull,
+                              src, dst, np.ascontiguousarray(gain, dtype=float),
                               np.ascontiguousarray(delay, dtype=float), np.ascontiguousarray(rows, dtype=np.int64))
 
     def current(self):

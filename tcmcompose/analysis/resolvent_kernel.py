@@ -76,9 +76,8 @@ def resolvent_rows(s, D, blk_ptr, blk_states, col_ptr, blk_cols, out_ptr, blk_ou
     CGBin = np.zeros((ny, m), dtype=np.complex128)
     Abuf = np.empty((kmax, kmax), dtype=np.complex128)
     Xbuf = np.empty((kmax, cmax), dtype=np.complex128)
-    inner = np.empty((ny, ny), dtype=np.complex128)
-    T = np.empty((nr, ny), dtype=np.complex128)
-    ke = np.empty(ne, dtype=np.complex128)
+    K = np.zeros((nu, ny), dtype=np.complex128)
+    GBr = np.zeros((nr, nu), dtype=np.complex128)
     for f in range(F):
         sf = s[f]
         CGB[:, :] = 0.0
@@ -116,19 +115,16 @@ def resolvent_rows(s, D, blk_ptr, blk_states, col_ptr, blk_cols, out_ptr, blk_ou
                             CGB[y, cl[j]] += cv * X[i, j]
                         for j in range(nb):
                             CGBin[y, bc[j]] += cv * X[i, nc + j]
+        # K(s) dense (inputs x outputs); inner = I - C A^-1 B K and T = (A^-1 B)[rows] K by BLAS
+        K[:, :] = 0.0
         for e in range(ne):
-            ke[e] = e_gain[e] * np.exp(-sf * e_delay[e])
-        # inner = I - CGB K and T = GB[rows] K, summed edge by edge (K is sparse)
-        inner[:, :] = 0.0
+            K[e_dst[e], e_src[e]] += e_gain[e] * np.exp(-sf * e_delay[e])
+        inner = -np.dot(CGB, K)
         for i in range(ny):
-            inner[i, i] = 1.0
-        T[:, :] = 0.0
-        for e in range(ne):
-            u, y0, kv = e_dst[e], e_src[e], ke[e]
-            for i in range(ny):
-                inner[i, y0] -= CGB[i, u] * kv
-            for i in range(nr):
-                T[i, y0] += GB[rows[i], u] * kv
+            inner[i, i] += 1.0
+        for i in range(nr):
+            GBr[i, :] = GB[rows[i], :]
+        T = np.dot(GBr, K)
         if ny <= 24:
             _solve_small(inner, CGBin)              # CGBin <- (I - CGB K)^-1 C A^-1 B_in
             corr = CGBin
@@ -159,3 +155,18 @@ def block_structure(d_rows, d_cols, b_rows, b_cols, c_rows, c_cols, bin_matrix, 
     ptr = lambda arrs: np.concatenate([[0], np.cumsum([len(a) for a in arrs])]).astype(np.int64)  # noqa: E731
     flat = lambda arrs: np.concatenate(arrs).astype(np.int64) if arrs else np.zeros(0, np.int64)  # noqa: E731
     return (ptr(blocks), flat(blocks), ptr(cols), flat(cols), ptr(outs), flat(outs), ptr(bins), flat(bins))
+
+
+def active_coupling(e_src, e_dst, b_rows, b_cols, c_rows, c_cols):
+    """Keep only the outputs and inputs that edges use (the Woodbury inner system is
+    outputs x outputs, so unused outputs and ports would only add cost). Returns the
+    remapped edge ends and B/C patterns, and the kept input and output indices."""
+    ys, y_new = np.unique(e_src, return_inverse=True)
+    us, u_new = np.unique(e_dst, return_inverse=True)
+    ymap = np.full(int(max(c_rows.max(initial=-1), ys.max(initial=-1))) + 1, -1, dtype=np.int64)
+    ymap[ys] = np.arange(len(ys))
+    umap = np.full(int(max(b_cols.max(initial=-1), us.max(initial=-1))) + 1, -1, dtype=np.int64)
+    umap[us] = np.arange(len(us))
+    kb = umap[b_cols] >= 0 if len(b_cols) else np.zeros(0, bool)
+    kc = ymap[c_rows] >= 0 if len(c_rows) else np.zeros(0, bool)
+    return (y_new.astype(np.int64), u_new.astype(np.int64), kb, umap[b_cols[kb]], kc, ymap[c_rows[kc]], us, ys)

@@ -174,19 +174,24 @@ def _solve_all(lin, Bin, W, s_values, method):
 
 def _solve_blocks(lin, Bin, W, s_values):
     """Compiled block-Woodbury resolvent (see :mod:`.resolvent_kernel`): small
-    solves per population instance and one outputs x outputs solve per
-    frequency; only the states that W reads are formed."""
-    from .resolvent_kernel import block_structure, resolvent_rows
+    solves per population instance and one (coupled outputs) x (coupled
+    outputs) solve per frequency; only the states that W reads are formed."""
+    from .resolvent_kernel import active_coupling, block_structure, resolvent_rows
     D, B, C = lin.D.tocoo(), lin.B.tocoo(), lin.C.tocoo()
-    n, nu, ny = lin.n, lin.B.shape[1], lin.C.shape[0]
+    n = lin.n
+    src, dst, kb, bcols, kc, crows, us, ys = active_coupling(
+        np.asarray(lin.edge_src, dtype=np.int64), np.asarray(lin.edge_dst, dtype=np.int64), B.row, B.col, C.row, C.col)
     Bd = np.ascontiguousarray(Bin.toarray(), dtype=float)
     Wc = W.tocsc()
     rows = np.nonzero(np.diff(Wc.indptr))[0].astype(np.int64)
-    blocks = block_structure(D.row, D.col, B.row, B.col, C.row, C.col, Bd, n, nu, ny)
+    blocks = block_structure(D.row, D.col, B.row[kb], bcols, crows, C.col[kc], Bd, n, len(us), len(ys))
+    Bfull = np.zeros((n, len(us)))
+    np.add.at(Bfull, (B.row[kb], bcols), B.data[kb])
+    Cfull = np.zeros((len(ys), n))
+    np.add.at(Cfull, (crows, C.col[kc]), C.data[kc])
     Z = resolvent_rows(np.ascontiguousarray(s_values, dtype=complex), np.ascontiguousarray(lin.D.toarray()), *blocks,
-                       np.ascontiguousarray(lin.B.toarray()), Bd, np.ascontiguousarray(lin.C.toarray()),
-                       np.asarray(lin.edge_src, dtype=np.int64), np.asarray(lin.edge_dst, dtype=np.int64),
-                       np.asarray(lin.edge_gain, dtype=float), np.asarray(lin.edge_delay, dtype=float), rows)
+                       Bfull, Bd, Cfull, src, dst, np.asarray(lin.edge_gain, dtype=float),
+                       np.asarray(lin.edge_delay, dtype=float), rows)
     return Wc[:, rows].toarray() @ Z
 
 
