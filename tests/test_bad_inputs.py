@@ -152,11 +152,12 @@ def test_good_values_still_pass(linear_model):
     assert len(res.t) == 6 and res.info["seed"] == 2 ** 63
 
 
-def test_large_delay_buffer_is_refused_naming_the_delay():
-    """A delay matrix given in seconds where ms are expected: 20000 ms of ring buffer at dt = 1e-4 ms."""
-    m = tc.build(tc.Network([mass()] * 2, weights=[[0, 1], [1, 0]], delays=[[0, 2e4], [2e4, 0]],
-                            couplings=[tc.Coupling("m.r", "m.u")]), eager=False)
-    with pytest.raises(SimulationError, match=r"delay buffer.*largest delay 20000 ms"):
-        m.simulate(1.0, 1e-4, max_memory=1e8)
-    with pytest.warns(ResourceWarning, match="delay buffer"):    # 2**18 rows x 2 outputs: 4 MiB
-        m.simulate(1.0, 0.1, max_memory=8 * 2 ** 20)
+def test_large_delay_buffer_is_refused_naming_the_delay(jr_model):
+    """A ring buffer over the largest delay (about 30 ms) at a tiny dt: refused before allocation
+    with a low limit, a ResourceWarning within a fifth of it."""
+    with pytest.raises(SimulationError, match=r"delay buffer.*largest delay 2\d\.\d+ ms at dt = 0.0001 ms"):
+        jr_model.simulate(1.0, 1e-4, max_memory=1e6)
+    info = jr_model.simulate(1.0, 0.1).info
+    buffer = 8 * info["buffer_length"] * info["buffer_rows"]
+    with pytest.warns(ResourceWarning, match="delay buffer"):
+        jr_model.simulate(1.0, 0.1, max_memory=2.5 * buffer)
