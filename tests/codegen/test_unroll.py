@@ -98,3 +98,19 @@ def test_tcm_column_unrolled_equals_group_kernels():
         np.testing.assert_allclose(a["SP.V"], b["SP.V"], rtol=0, atol=1e-9)
         np.testing.assert_allclose(a["RC.V"], b["RC.V"], rtol=0, atol=1e-9)
         assert np.ptp(a["RC.V"]) > 1.0
+
+
+def test_relabelled_copy_reuses_the_module(pair_models):
+    """The cache key holds integers and equations only: other node and
+    population labels and other values build to the same module, compiling nothing."""
+    fast, _ = pair_models
+    unit = tc.Mass("tanh_unit", states={"x": 0.4}, params={"tau": 7.0, "I0": -0.1}, inputs=["u"],
+                   outputs={"x": "x", "r": "tanh(x)"}, equations={"x": "(-x + tanh(u + I0))/tau"})
+    node = tc.Node("other", {"P": unit, "Q": unit.with_params(tau=1.0)},
+                   [("P.x", "Q", "u", 0.1), ("Q.r", "P", "u", 2.0, 3.0), ("P.r", "P", "u", -0.3)])
+    net = tc.Network([node] * 3, np.ones((3, 3)) - np.eye(3), np.full((3, 3), 2.0),
+                     labels=["a", "b", "c"], couplings=[tc.Coupling("P.r", "Q.u", gain=0.1)])
+    copy = tc.build(net)
+    assert copy.path == fast.path and not copy.build_info["generated"]
+    assert len(copy._mod.integrate_heun.signatures) == 1
+    assert "5: c.Q" in copy.source
