@@ -75,7 +75,7 @@ def cache_dir():
         path = Path(platformdirs.user_cache_dir("tcmcompose"))
     if path in _fallback:
         return _fallback[path]
-    if _checked.get(path):
+    if _checked.get(path) and path.is_dir():      # (re-checked if the folder was removed meanwhile)
         return path
     if path.exists() and not path.is_dir():
         where = f"TCMCOMPOSE_CACHE={env!r}" if env else f"the cache folder {str(path)!r}"
