@@ -97,9 +97,26 @@ class Linearisation:
         return A0.tocsr(), groups
 
     def eigenvalues(self):
-        """Eigenvalues of the undelayed Jacobian J(0), rightmost first (1/ms)."""
+        """Eigenvalues of the delay-FREE Jacobian J(0) = D + B K(0) C, rightmost first
+        (1/ms). They ignore every delay, so they do not decide the stability of a
+        delayed system: use :meth:`characteristic_roots` (or :meth:`rightmost_root`)."""
         ev = np.linalg.eigvals(self.jacobian(0.0).toarray())
         return ev[np.argsort(-ev.real)]
+
+    delay_free_eigenvalues = eigenvalues
+
+    def rightmost_root(self, n_start=3):
+        """A characteristic root of det(sI - J(s)) = 0 with delays, tracked by
+        Newton's method (trace formula, see :mod:`.characteristic`) from each of the
+        ``n_start`` rightmost delay-free eigenvalues; the rightmost one found (1/ms).
+        Cheap, but a local search: :meth:`characteristic_roots` gives the
+        rightmost roots globally."""
+        from .characteristic import newton_refine
+        A0, groups = self.delay_groups()
+        A0 = A0.toarray()
+        delayed = [(A.toarray(), t) for A, t in groups]
+        found = [newton_refine(complex(s), A0, delayed)[0] for s in self.eigenvalues()[:n_start]]
+        return max(found, key=lambda z: z.real)
 
     def characteristic_roots(self, n_roots=10, n_cheb=None):
         """Rightmost roots of det(sI - J(s)) = 0 (see :mod:`.characteristic`)."""

@@ -280,22 +280,50 @@ class CrossSpectrum:
 
 
 def predict_csd(model, freqs_hz, inputs, outputs, input_spectrum=1.0, alpha=0.0, x=None,
-                channel_noise=0.0, channel_alpha=0.0, method="auto"):
-    """Predicted cross-spectral density of ``outputs`` driven by ``inputs``.
+                channel_noise=0.0, channel_alpha=0.0, method="auto", stability="warn"):
+    r"""Predicted cross-spectral density of ``outputs`` driven by ``inputs``.
 
     ``input_spectrum``: white-noise intensity per ms (scalar, one per input,
     or an (m, m) covariance), multiplied by (f / 1 Hz)^(-alpha) for 1/f^alpha
-    input. ``channel_noise`` (scalar or per channel) adds independent
+    input; or an (F, m) / (F, m, m) array of per-frequency values (a user or
+    Ornstein-Uhlenbeck spectrum: an OU input :math:`du = -u/	au\,dt + \sigma dW`
+    has intensity :math:`\sigma^2 / (1/	au^2 + \omega^2)`, :math:`\omega = 2\pi f/1000`).
+    Noise convention: a state with ``Mass(noise={"X": sigma})`` follows
+    :math:`dX = f\,dt + \sigma\,dW` (W in ms); give ``inputs="label.X"`` and
+    ``input_spectrum=sigma**2`` to predict its simulation, as
+    :math:`G(f) = (2/1000)\,H \Sigma H^H` per Hz, one-sided.
+    ``channel_noise`` (scalar or per channel) adds independent
     measurement noise with spectrum channel_noise * f^(-channel_alpha) per Hz.
+    ``stability``: "warn" (default) or "error" when the expansion point is
+    unstable (a characteristic root, tracked with delays from the rightmost
+    delay-free eigenvalues, has a positive real part; checked for models up to
+    300 states): the linear spectrum is then not a stationary spectrum.
+    None skips the check.
     Returns a :class:`CrossSpectrum` (one-sided, per Hz: comparable with
     ``scipy.signal.welch`` of a simulation in ms).
     """
-    tf = transfer_function(model, freqs_hz, inputs, outputs, x=x, method=method)
+    lin = model if hasattr(model, "delay_groups") else linearise(model, x)
+    if stability is not None and lin.n <= 300:
+        root = lin.rightmost_root()
+        if root.real > 0:
+            msg = (f"predict_csd: the expansion point is unstable (characteristic root {root.real * 1000:.3g} "
+                   f"{root.imag * 1000:+.3g}i per s, tracked with delays); the linear spectrum is not the "
+                   "stationary spectrum of a simulation.")
+            if stability == "error":
+                raise ModelError(msg)
+            import warnings
+            warnings.warn(msg, RuntimeWarning, stacklevel=2)
+    tf = transfer_function(lin, freqs_hz, inputs, outputs, method=method)
     m = tf.H.shape[2]
+    nf = len(tf.freqs)
     S = np.asarray(input_spectrum, dtype=float)
-    S = np.eye(m) * S if S.ndim < 2 else S
-    if S.shape != (m, m):
-        raise ModelError(f"input_spectrum has shape {S.shape}; give a scalar, {m} values or an ({m}, {m}) matrix.")
+    if S.ndim == 2 and S.shape == (nf, m) and (nf, m) != (m, m):
+        S = S[:, :, None] * np.eye(m)[None]            # per-frequency intensities, independent inputs
+    elif S.ndim < 2 or (S.ndim == 1 and S.shape == (m,)):
+        S = np.eye(m) * S
+    if S.shape not in ((m, m), (nf, m, m)):
+        raise ModelError(f"input_spectrum has shape {S.shape}; give a scalar, {m} values, an ({m}, {m}) matrix, "
+                         f"or per frequency an ({nf}, {m}) or ({nf}, {m}, {m}) array.")
     f = tf.freqs
     scale = np.where(f > 0, np.abs(f), 1.0) ** (-float(alpha))
     # H S H^H as two matrix products (a three-operand einsum costs F p^2 m^2)

@@ -100,3 +100,29 @@ def test_predicted_psd_matches_welch_of_a_long_noisy_simulation(oscillators):
     logratio = np.log(pxx[band] / pred)
     assert np.median(np.abs(logratio)) < 0.1
     assert np.max(np.abs(logratio)) < 0.5
+
+
+def test_unstable_expansion_point_warns_with_the_delayed_root():
+    """x' = a x + b x(t - tau) with a = 0.02, b = 0.01 per ms, tau = 5 ms: the rightmost root is
+    real, a + b exp(-s tau) = s (Lambert W), positive; predict_csd warns (or raises) naming it."""
+    m = tc.Mass("dde", states={"x": 0.0}, params={"a": 0.02}, inputs=["u"], outputs={"x": "x"},
+                equations={"x": "a*x + u"})
+    model = tc.build(tc.Node("n", {"X": m}, [("X", "X", "u", 0.01, 5.0)]))
+    lin = linearise(model, np.zeros(1))
+    exact = 0.02 + lambertw(0.01 * 5.0 * np.exp(-0.02 * 5.0), 0).real / 5.0
+    assert lin.rightmost_root() == pytest.approx(exact, rel=1e-10)
+    assert lin.delay_free_eigenvalues()[0].real == pytest.approx(0.03)
+    with pytest.warns(RuntimeWarning, match=f"characteristic root {exact * 1000:.3g}"):
+        predict_csd(lin, [10.0], "X.u", "X.x")
+    with pytest.raises(tc.ModelError, match="unstable"):
+        predict_csd(lin, [10.0], "X.u", "X.x", stability="error")
+
+
+def test_per_frequency_input_spectrum_equals_scalar_runs(leaky):
+    model = tc.build(leaky)
+    f = np.array([5.0, 20.0, 40.0])
+    ou = 1.0 / (1 / 25.0 + (2 * np.pi * f / 1000) ** 2)          # Lorentzian (OU input)
+    a = predict_csd(model, f, "leaky.u", "leaky.x", input_spectrum=ou[:, None]).values[:, 0, 0]
+    for k in range(3):
+        b = predict_csd(model, f[k:k + 1], "leaky.u", "leaky.x", input_spectrum=ou[k]).values[0, 0, 0]
+        assert a[k] == pytest.approx(b, rel=1e-12)
