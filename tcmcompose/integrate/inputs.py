@@ -6,12 +6,14 @@ import numpy as np
 from ..address import resolve
 from ..checks import number, real_array
 from ..errors import ModelError
+from ..stimulus.hold import HOLDS, Held
 
 
 @dataclass
 class SampledInput:
     stimulus: object      # has .sample(t_ms, n_targets, rng) -> (len(t), n_targets)
     dst: np.ndarray       # u indices, one per target
+    hold: str = "linear"  # one of HOLDS
 
 
 @dataclass
@@ -24,7 +26,9 @@ class InputPlan:
 
     @property
     def stim_dst(self):
-        parts = [s.dst for s in self.sampled]
+        """u index of every sampled column; a zero-order-hold column is stored
+        as ``-1 - index`` (the loop reads the step-start value at every stage)."""
+        parts = [s.dst if s.hold == "linear" else -1 - s.dst for s in self.sampled]
         return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
 
     @property
@@ -84,11 +88,19 @@ def resolve_targets(model, key):
     return resolve(model.input_index, key, model._low.node_labels, what="input port")
 
 
-def plan_inputs(model, stimuli, dt):
+def plan_inputs(model, stimuli, dt, stimulus_hold="linear"):
+    """Resolve stimulus targets and sort stimuli into sampled ones (read at
+    stage times with ``stimulus_hold`` unless wrapped by :func:`hold`) and
+    Ornstein-Uhlenbeck processes run inside the loop."""
+    if stimulus_hold not in HOLDS:
+        raise ModelError(f"stimulus_hold={stimulus_hold!r}; choose one of {list(HOLDS)}.")
     sampled, ou = [], []
     items = stimuli.items() if isinstance(stimuli, dict) else (stimuli or [])
     for key, stim in items:
         dst = resolve_targets(model, key)
+        mode = stimulus_hold
+        if isinstance(stim, Held):
+            stim, mode = stim.stimulus, stim.hold
         spec = stim.spec() if hasattr(stim, "spec") else None
         if isinstance(stim, (int, float)):
             stim = _Constant(stim, f"stimulus for {key!r}")
@@ -106,6 +118,6 @@ def plan_inputs(model, stimuli, dt):
         elif not hasattr(stim, "sample"):
             raise ModelError(f"stimulus for {key!r} must be a tc.stimulus object, a number or an array, "
                              f"got {type(stim).__name__}.")
-        sampled.append(SampledInput(stim, dst))
+        sampled.append(SampledInput(stim, dst, mode))
     ou = np.array(ou, dtype=float).reshape(-1, 4)
     return InputPlan(sampled, ou[:, 0].astype(np.int64), ou[:, 1].copy(), ou[:, 2].copy(), ou[:, 3].copy())

@@ -32,13 +32,17 @@ kernel = njit(cache=True, nogil=True, error_model="numpy")
 
 @kernel
 def add_inputs(u, n, c, stim_n0, stim_dst, stim_vals, ou_dst, ou_state):
-    """Add stimuli (interpolated at t_n + c dt) and OU input processes to u."""
+    """Add stimuli (interpolated at t_n + c dt, or held at their t_n value
+    where ``stim_dst`` stores ``-1 - port``) and OU input processes to u."""
     j = n - stim_n0
     for k in range(stim_dst.shape[0]):
+        d = stim_dst[k]
         a = stim_vals[j, k]
-        if c != 0.0:
+        if d < 0:            # zero-order hold: the step-start value at every stage
+            d = -1 - d
+        elif c != 0.0:
             a += c * (stim_vals[j + 1, k] - a)
-        u[stim_dst[k]] += a
+        u[d] += a
     for k in range(ou_dst.shape[0]):
         u[ou_dst[k]] += ou_state[k]
 

