@@ -55,7 +55,7 @@ class Mass:
         State name -> additive noise intensity sigma (expression of parameters):
         dX = f dt + sigma dW with W a Wiener process in ms. Its linear spectrum
         is ``predict_csd(..., inputs="label.X", input_spectrum=sigma**2)``: the
-        one-sided density per Hz G(f) = (2/1000) |H(f)|^2 sigma^2.
+        one-sided density per Hz ``G(f) = (2/1000) |H(f)|^2 sigma^2``.
     param_info : dict, optional
         Parameter name -> dict with any of ``transform`` (text saying how the
         value enters, e.g. ``"tau = 2.2*exp(value)"``), ``prior_mean``,
