@@ -24,7 +24,7 @@ from ..errors import ModelError
 
 #: run options a file can carry; others (stimuli, noise paths) make a result not re-runnable
 _PORTABLE = ("duration", "dt", "method", "record", "every", "transient", "seed", "coupling_mode",
-             "delay_interpolation", "noise", "chunk", "progress")
+             "delay_interpolation", "noise", "chunk", "progress", "stimulus_hold", "short_delays")
 
 
 def _xarray():
