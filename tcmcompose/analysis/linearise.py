@@ -12,6 +12,7 @@ sensitivities :math:`B = \partial f/\partial u`, output sensitivities
 so :math:`\det(sI - J(s)) = 0` is the characteristic equation of the
 delayed linear system and :math:`(sI - J(s))^{-1}` its resolvent.
 """
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,21 +64,23 @@ class Linearisation:
         if cache is not None:
             return cache
         Bc, Cr = self.B.tocsc(), self.C.tocsr()
-        rows, cols, coef, delay = [], [], [], []
         zero = self.edge_delay == 0
-        for e in np.nonzero(~zero)[0]:
-            b = Bc[:, self.edge_dst[e]]
-            c = Cr[self.edge_src[e]]
-            r, cc = np.meshgrid(b.indices, c.indices, indexing="ij")
-            rows.append(r.ravel())
-            cols.append(cc.ravel())
-            coef.append((np.outer(b.data, c.data) * self.edge_gain[e]).ravel())
-            delay.append(np.full(r.size, self.edge_delay[e]))
+        ed = np.nonzero(~zero)[0]
+        # every (B[:, dst] nonzero) x (C[src, :] nonzero) pair of every delayed edge, vectorised
+        nb = np.diff(Bc.indptr)[self.edge_dst[ed]]
+        nc = np.diff(Cr.indptr)[self.edge_src[ed]]
+        cnt = nb * nc
+        e_of = np.repeat(np.arange(len(ed)), cnt)
+        k = np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        bi = Bc.indptr[self.edge_dst[ed]][e_of] + k // nc[e_of]
+        ci = Cr.indptr[self.edge_src[ed]][e_of] + k % nc[e_of]
+        rows, cols = Bc.indices[bi].astype(np.int64), Cr.indices[ci].astype(np.int64)
+        coef = Bc.data[bi] * Cr.data[ci] * self.edge_gain[ed][e_of]
+        delay = self.edge_delay[ed][e_of].astype(float)
         K0 = sps.csr_matrix((self.edge_gain[zero], (self.edge_dst[zero], self.edge_src[zero])),
                             shape=(self.B.shape[1], self.C.shape[0]))
         J0 = (self.D + self.B @ K0 @ self.C).tocsr()
-        cat = lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt)  # noqa: E731
-        self._entries = (J0, cat(rows, np.int64), cat(cols, np.int64), cat(coef, float), cat(delay, float))
+        self._entries = (J0, rows, cols, coef.astype(float), delay)
         return self._entries
 
     def delay_groups(self, resolution=1e-9):
@@ -105,18 +108,56 @@ class Linearisation:
 
     delay_free_eigenvalues = eigenvalues
 
+    def tracked_roots(self, n_start=3, tol=1e-12, max_iter=50):
+        r"""Characteristic roots of :math:`\det M(s) = 0`, :math:`M(s) = sI - J(s)` with delays,
+        each tracked from one of the ``n_start`` rightmost delay-free eigenvalues (and
+        its eigenvector) by Newton's method for the nonlinear eigenproblem
+        :math:`M(s) v = 0` (inverse iteration, Ruhe 1973, SIAM J Numer Anal 10:674):
+        :math:`u = M(s)^{-1} M'(s) v`, :math:`s \leftarrow s - w^H v / w^H u`,
+        :math:`v \leftarrow u / w^H u`. One LU per step, whatever the number of
+        distinct delays; rightmost first (1/ms). A local search: :meth:`characteristic_roots`
+        finds the rightmost roots globally (small models)."""
+        import scipy.linalg
+        J0, rows, cols, coef, delay = self.delayed_entries()
+        n = self.n
+        J0 = J0.toarray()
+        flat = rows * n + cols
+        lam, V = np.linalg.eig(self.jacobian(0.0).toarray())
+        order = np.argsort(-lam.real)[:n_start]
+
+        def scatter(vals):
+            return (np.bincount(flat, weights=vals.real, minlength=n * n)
+                    + 1j * np.bincount(flat, weights=vals.imag, minlength=n * n)).reshape(n, n)
+        out = []
+        for k in order:
+            s, v = complex(lam[k]), V[:, k].astype(complex)
+            w = v.copy()
+            for _ in range(max_iter):
+                e = coef * np.exp(-s * delay)
+                M = s * np.eye(n) - J0 - scatter(e)
+                dMv = v + scatter(delay * e) @ v
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)   # exactly singular: a root
+                        u = scipy.linalg.lu_solve(scipy.linalg.lu_factor(M, check_finite=False), dMv,
+                                                  check_finite=False)
+                except (np.linalg.LinAlgError, ValueError):
+                    break
+                wu = np.vdot(w, u)
+                if wu == 0 or not np.isfinite(wu):
+                    break
+                step = np.vdot(w, v) / wu
+                s -= step
+                v = u / wu
+                if abs(step) < tol * max(1.0, abs(s)):
+                    break
+            out.append(s)
+        out = np.array(out)
+        return out[np.argsort(-out.real)]
+
     def rightmost_root(self, n_start=3):
-        """A characteristic root of det(sI - J(s)) = 0 with delays, tracked by
-        Newton's method (trace formula, see :mod:`.characteristic`) from each of the
-        ``n_start`` rightmost delay-free eigenvalues; the rightmost one found (1/ms).
-        Cheap, but a local search: :meth:`characteristic_roots` gives the
-        rightmost roots globally."""
-        from .characteristic import newton_refine
-        A0, groups = self.delay_groups()
-        A0 = A0.toarray()
-        delayed = [(A.toarray(), t) for A, t in groups]
-        found = [newton_refine(complex(s), A0, delayed)[0] for s in self.eigenvalues()[:n_start]]
-        return max(found, key=lambda z: z.real)
+        """The rightmost of :meth:`tracked_roots` (1/ms)."""
+        return complex(self.tracked_roots(n_start)[0])
 
     def characteristic_roots(self, n_roots=10, n_cheb=None):
         """Rightmost roots of det(sI - J(s)) = 0 (see :mod:`.characteristic`)."""
