@@ -4,8 +4,10 @@ Each method becomes its own ``integrate_<name>`` function in the generated
 module, with its stages written out and its coefficients as literals: Numba
 compiles a function only when it is first called, so a model pays only for
 the methods it runs (a runtime loop over the tableau was measured slower).
-The loop calls the generic kernels of the template (history, edge sums,
-stage inputs) and the model's stage kernels; see
+The loop calls the generic kernels of :mod:`tcmcompose.integrate.shared`
+(history, edge sums, stage inputs; compiled once per package version) and
+the model's stage kernels, and writes the per-step work that is cheaper
+than a call (recording, the divergence check) inline; see
 :mod:`tcmcompose.integrate.loop_template` for the conventions.
 """
 from fractions import Fraction
@@ -83,7 +85,11 @@ def render(solver):
           f"{P}    t = n * dt",
           f"{P}    stage_outputs(t, x, params, y, layout)",
           f"{P}    if n >= rec_start and (n - rec_start) % every == 0:",
-          f"{P}        record(out, (n - rec_start) // every, x, y, rec_x, rec_y)",
+          f"{P}        row = (n - rec_start) // every",
+          f"{P}        for k in range(n_rx):",
+          f"{P}            out[row, k] = x[rec_x[k]]",
+          f"{P}        for k in range(rec_y.shape[0]):",
+          f"{P}            out[row, n_rx + k] = y[rec_y[k]]",
           f"{P}    if n == n_stop:",
           f"{P}        break",
           f"{P}    slot = n & mask",
@@ -144,7 +150,11 @@ def render(solver):
               f"{P}        x[noise_idx[k]] += dw[k]"]
     L += [f"{P}    if ou_dst.shape[0] > 0:",
           f"{P}        ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)",
-          f"{P}    if not all_finite(x):",
+          f"{P}    n_bad = 0                  # v - v is NaN for inf and NaN: an integer",
+          f"{P}    for k in range(nx):        # reduction the compiler can vectorise",
+          f"{P}        v = x[k]",
+          f"{P}        n_bad += (v - v) != 0.0",
+          f"{P}    if n_bad:",
           f"{P}        return n + 1",
           f"{P}return -1"]
     return "\n".join(L) + "\n"

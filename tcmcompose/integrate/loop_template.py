@@ -13,8 +13,7 @@ the loops it runs; ``model.source`` shows exactly what ran.
 """
 # ---- template begins ----
 from tcmcompose.integrate.rng import normal  # noqa: E402,F401
-from tcmcompose.integrate.shared import (all_finite, delayed_sums, ou_step, record,  # noqa: E402,F401
-                                         stage_inputs)
+from tcmcompose.integrate.shared import delayed_sums, ou_step, stage_inputs  # noqa: E402,F401
 
 
 @kernel

@@ -1,7 +1,7 @@
 """Model-independent kernels of the time loops, compiled once per package version.
 
-History reads and writes, the delayed and undelayed edge sums, external
-inputs, recording and the divergence check do not depend on a model's
+History reads and writes, the delayed and undelayed edge sums and the
+external inputs do not depend on a model's
 equations, so they live here (``cache=True``: compiled on first use, then
 loaded from Numba's cache by every model) and the generated loops call them.
 ``nogil=True`` so that runs in threads proceed in parallel.
@@ -145,28 +145,8 @@ def stage_inputs(y, hist, hist_dot, n, c, dt, mask, interp, U, e_src, e_row, e_l
 
 
 @kernel
-def record(out, row, x, y, rec_x, rec_y):
-    """Store the recorded states and outputs as row ``row`` of ``out``."""
-    n_rx = rec_x.shape[0]
-    for k in range(n_rx):
-        out[row, k] = x[rec_x[k]]
-    for k in range(rec_y.shape[0]):
-        out[row, n_rx + k] = y[rec_y[k]]
-
-
-@kernel
 def ou_step(state, mean, decay, scale, rng):
     """Exact one-step update of the Ornstein-Uhlenbeck input processes."""
     for k in range(state.shape[0]):
         state[k] = mean[k] + (state[k] - mean[k]) * decay[k] + scale[k] * normal(rng)
 
-
-@kernel
-def all_finite(x):
-    """True when no entry is inf or NaN (v - v is NaN for both): an integer
-    reduction the compiler can vectorise."""
-    n_bad = 0
-    for k in range(x.shape[0]):
-        v = x[k]
-        n_bad += (v - v) != 0.0
-    return n_bad == 0
