@@ -97,7 +97,8 @@ class CompiledModel:
                              f"({members[0]}.{s}{', ...' if len(members) > 1 else ''})")
         trailer = ("\n# Instances of the unrolled kernels above (group, instance: node.population)\n"
                    + "\n".join(names) + "\n") if self._mod.UNROLLED else ""
-        return "\n".join(lines) + "\n" + self.path.read_text() + trailer
+        text = getattr(self._mod, "__tcmcompose_source__", None) or self.path.read_text()
+        return "\n".join(lines) + "\n" + text + trailer
 
     @property
     def n_states(self):

@@ -119,8 +119,9 @@ def load_module(masses, version, unroll_plan=None):
     name = PREFIX + key
     folder = cache_dir()
     path = folder / f"{name}.py"
-    if name in sys.modules:
-        return sys.modules[name], path, False
+    if name in sys.modules:            # loaded before, perhaps from another cache folder
+        module = sys.modules[name]
+        return module, Path(module.__file__), False
     with structure_lock(path):
         text = _read_sealed(path, version, key)
         cold = text is None
@@ -131,7 +132,7 @@ def load_module(masses, version, unroll_plan=None):
         else:
             _check_numba_entries(folder, name)
         if name in sys.modules:          # another thread loaded it while we waited
-            return sys.modules[name], path, cold
+            return sys.modules[name], Path(sys.modules[name].__file__), cold
         return _import(name, path, text), path, cold
 
 
@@ -214,6 +215,7 @@ def _import(name, path, text):
     (Numba's cache keys on that file); no bytecode file is involved."""
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    module.__tcmcompose_source__ = text     # what was executed, even if the file is removed later
     sys.modules[name] = module
     try:
         exec(compile(text, str(path), "exec"), module.__dict__)

@@ -192,3 +192,18 @@ def test_concurrent_processes_generate_and_compile_once(folder, tmp_path):
     assert sum(r["hits"] for r in results) == 1
     assert len(list(folder.glob(cache.PREFIX + "*.py"))) == 1
     assert not list(folder.glob("*.tmp")) and not list(folder.glob(".*.tmp"))
+
+
+def test_a_loaded_module_keeps_its_own_path_and_source_when_the_cache_folder_changes(tmp_path, monkeypatch):
+    """Regression (CI): a module loaded from one cache folder, asked for again
+    after $TCMCOMPOSE_CACHE moved and its file was removed by another process, reports
+    the file it came from and still shows its source."""
+    monkeypatch.setenv("TCMCOMPOSE_CACHE", str(tmp_path / "first"))
+    m = fresh_mass()
+    model = tc.build(m, eager=False)
+    first = model.path
+    monkeypatch.setenv("TCMCOMPOSE_CACHE", str(tmp_path / "second"))
+    again = tc.build(m, eager=False)
+    assert again.path == first and first.parent == tmp_path / "first"
+    first.unlink()                    # as `tcmcompose cache clear` in another process would
+    assert "def outputs" in again.source and again.source == model.source
