@@ -289,9 +289,12 @@ class CompiledModel:
             "euler", "heun", "rk4" (deterministic); "euler_maruyama",
             "stochastic_heun" (additive noise). A ``Solver`` also sets
             ``coupling_mode`` and ``delay_interpolation``.
-        initial : array or dict
+        initial : array, dict, past or Result
             Flat state vector, or ``{"E.V": value}`` (names as in
-            :mod:`tcmcompose.address`; scalar or one value per match).
+            :mod:`tcmcompose.address`; scalar or one value per match), with a
+            constant history; a past (array (steps, n_states) up to t = 0, or
+            a callable of t in ms); or a previous Result, which this run
+            continues exactly (time, delays, noise streams).
         record : list of names or :class:`~tcmcompose.Record`
             States or outputs to keep (default all states); a ``Record``
             also sets ``every`` and ``transient``.

@@ -32,7 +32,13 @@ class Result:
     ``res.rerun()`` reproduce it.
     """
 
-    def __init__(self, t, data, nodes, final_state, state_index, info=None):
+    #: where the run stopped, with the past its delays need (a
+    #: :class:`~tcmcompose.integrate.continuation.History`): ``initial=res``
+    #: continues the run exactly; None for results loaded from files
+    history = None
+
+    def __init__(self, t, data, nodes, final_state, state_index, info=None, history=None):
+        self.history = history
         self.t = t
         self._data = data
         self._nodes = nodes

