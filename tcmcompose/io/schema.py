@@ -8,9 +8,12 @@ with a hand-written example, is ``examples/models/``. Errors name the file,
 the key path and its line, and the fix (see :func:`explain`).
 """
 import difflib
+from dataclasses import MISSING, fields
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from .simulation import Simulation
 
 SCHEMA_VERSION = 1
 KINDS = ("mass", "node", "network", "simulation")
@@ -107,17 +110,9 @@ class NetworkSpec(_Strict):
     couplings: list[CouplingSpec] = []
 
 
-class SimulationSpec(_Strict):
-    duration: float                       # ms
-    dt: float                             # ms
-    method: str = "heun"
-    record: Optional[list[str]] = None
-    every: int = 1
-    transient: float = 0.0
-    seed: Optional[int] = None
-    coupling_mode: str = "per_stage"
-    delay_interpolation: str = "nearest"
-    noise: bool = True
+#: a file's ``simulation:`` section: the fields of :class:`~.simulation.Simulation`, validated
+SimulationSpec = create_model("SimulationSpec", __base__=_Strict, **{
+    f.name: (f.type, ... if f.default is MISSING else f.default) for f in fields(Simulation)})
 
 
 class FileSpec(_Strict):

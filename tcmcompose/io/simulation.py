@@ -20,6 +20,8 @@ class Simulation:
     coupling_mode: str = "per_stage"
     delay_interpolation: str = "nearest"
     noise: bool = True
+    stimulus_hold: str = "linear"
+    short_delays: str = "error"
 
     def to_dict(self):
         return {k: v for k, v in asdict(self).items() if v is not None}

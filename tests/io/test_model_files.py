@@ -110,8 +110,10 @@ def test_large_matrices_go_to_npy_and_connectome_references_load(tmp_path):
 
 
 def test_simulation_settings_round_trip(tmp_path):
-    sim = tc.Simulation(duration=500.0, dt=0.05, method="rk4", record=["JR.v"], seed=7, transient=100.0)
+    sim = tc.Simulation(duration=500.0, dt=0.05, method="rk4", record=["JR.v"], seed=7, transient=100.0,
+                        stimulus_hold="zoh", short_delays="zero")
     assert tc.load(tc.save(sim, tmp_path / "sim.yaml")) == sim
+    assert "stimulus_hold: zoh" in (tmp_path / "sim.yaml").read_text()
     net = tc.Network([tc.Node("c", {"JR": tc.get_model("jansen_rit")})])
     loaded = tc.io.read(tc.save(net, tmp_path / "net.json", simulation=sim))
     assert loaded.simulation == sim and isinstance(loaded.model, tc.Network)
