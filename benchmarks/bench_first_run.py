@@ -27,42 +27,52 @@ import subprocess
 import sys
 import tempfile
 
-SCRIPT = r"""
-import sys, time
-import numpy as np
-import tcmcompose as tc
-case, relabel = sys.argv[1], sys.argv[2] == "1"
-tag = "r" if relabel else ""
-rng = np.random.default_rng(1 if relabel else 0)
-if case == "jr76":
-    from tcmcompose.masses.library import JansenRit
-    n = 76
-    W = rng.random((n, n)) * (rng.random((n, n)) < 0.3)
-    np.fill_diagonal(W, 0)
-    D = rng.uniform(1, 30, (n, n))
-    obj = tc.Network([tc.Node("jr" + tag, {"JR": JansenRit()})] * n, W, D,
-                     labels=[f"{tag}n{k}" for k in range(n)], couplings=[tc.Coupling("JR.rate", "JR.c")])
-    dt = 0.1
-elif case == "tcm":
-    from tcmcompose.nodes.tcm_column import TCMColumn
-    obj = TCMColumn(name="col" + tag)
-    dt = 0.05
-else:
+def make_case(case, relabel):
+    """(network or column, dt) of a benchmark case; ``relabel``: every label
+    renamed and other values (the same structure)."""
+    import numpy as np
+    import tcmcompose as tc
+    tag = "r" if relabel else ""
+    rng = np.random.default_rng(1 if relabel else 0)
+    if case == "jr76":
+        from tcmcompose.masses.library import JansenRit
+        n = 76
+        W = rng.random((n, n)) * (rng.random((n, n)) < 0.3)
+        np.fill_diagonal(W, 0)
+        D = rng.uniform(1, 30, (n, n))
+        return tc.Network([tc.Node("jr" + tag, {"JR": JansenRit()})] * n, W, D,
+                          labels=[f"{tag}n{k}" for k in range(n)],
+                          couplings=[tc.Coupling("JR.rate", "JR.c")]), 0.1
+    if case == "tcm":
+        from tcmcompose.nodes.tcm_column import TCMColumn
+        return TCMColumn(name="col" + tag), 0.05
     n_ctx = 20
     n = n_ctx + 1
     cortex = tc.Node("cortex" + tag, {"JR": tc.get_model("jansen_rit")})
     thal = tc.get_model("thalamus")
-    W_cc = np.zeros((n, n)); W_cc[:n_ctx, :n_ctx] = rng.uniform(0.5, 1.0, (n_ctx, n_ctx)); np.fill_diagonal(W_cc, 0)
-    D_cc = np.zeros((n, n)); D_cc[:n_ctx, :n_ctx] = rng.uniform(5.0, 15.0, (n_ctx, n_ctx))
-    W_ct = np.zeros((n, n)); W_ct[n_ctx, :n_ctx] = 1.0 / n_ctx
-    W_tc = np.zeros((n, n)); W_tc[:n_ctx, n_ctx] = 1.0
-    obj = tc.Network([cortex] * n_ctx + [thal], labels=[f"{tag}c{k}" for k in range(n_ctx)] + [tag + "thal"],
-                     couplings=[tc.Coupling("JR.rate", "JR.c", weights=W_cc, delays=D_cc),
-                                tc.Coupling("JR.rate", "TCR.ampa", gain=20.0, weights=W_ct,
-                                            delays=np.full((n, n), 8.0)),
-                                tc.Coupling("TCR.rate", "JR.c", gain=0.5, weights=W_tc,
-                                            delays=np.full((n, n), 3.0))])
-    dt = 0.01
+    W_cc = np.zeros((n, n))
+    W_cc[:n_ctx, :n_ctx] = rng.uniform(0.5, 1.0, (n_ctx, n_ctx))
+    np.fill_diagonal(W_cc, 0)
+    D_cc = np.zeros((n, n))
+    D_cc[:n_ctx, :n_ctx] = rng.uniform(5.0, 15.0, (n_ctx, n_ctx))
+    W_ct = np.zeros((n, n))
+    W_ct[n_ctx, :n_ctx] = 1.0 / n_ctx
+    W_tc = np.zeros((n, n))
+    W_tc[:n_ctx, n_ctx] = 1.0
+    return tc.Network([cortex] * n_ctx + [thal], labels=[f"{tag}c{k}" for k in range(n_ctx)] + [tag + "thal"],
+                      couplings=[tc.Coupling("JR.rate", "JR.c", weights=W_cc, delays=D_cc),
+                                 tc.Coupling("JR.rate", "TCR.ampa", gain=20.0, weights=W_ct,
+                                             delays=np.full((n, n), 8.0)),
+                                 tc.Coupling("TCR.rate", "JR.c", gain=0.5, weights=W_tc,
+                                             delays=np.full((n, n), 3.0))]), 0.01
+
+
+SCRIPT = r"""
+import sys, time
+sys.path.insert(0, sys.argv[3])
+import tcmcompose as tc
+from bench_first_run import make_case
+obj, dt = make_case(sys.argv[1], sys.argv[2] == "1")
 c0, t0 = time.process_time(), time.perf_counter()
 model = tc.build(obj)
 t1 = time.perf_counter()
@@ -75,7 +85,8 @@ print(t1 - t0, t2 - t1, t2 - t0, int(model.build_info["generated"]), model.build
 
 def run(case, cache, relabel=False):
     env = dict(os.environ, TCMCOMPOSE_CACHE=cache)
-    out = subprocess.run([sys.executable, "-c", SCRIPT, case, "1" if relabel else "0"], env=env,
+    out = subprocess.run([sys.executable, "-c", SCRIPT, case, "1" if relabel else "0",
+                          os.path.dirname(os.path.abspath(__file__))], env=env,
                          capture_output=True, text=True, check=True).stdout.split()
     return float(out[0]), float(out[1]), float(out[2]), out[3] == "1", out[4], float(out[5])
 

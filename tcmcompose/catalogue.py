@@ -183,35 +183,71 @@ def port_table():
 
 
 _RECOMMENDED = {}          # mass class -> {signature: recommended dt}
-_NODES_SEEN = []
+_NODE_TABLE = []           # [{class name: {signature: dt}}] of the masses inside node entries, once loaded
+
+
+def _class_name(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _node_table():
+    """{mass class name: {signature: recommended dt}} for the masses inside the
+    node entries. Building every node entry takes ~0.2 s, too much for a
+    check made before every first run, so the table is kept as JSON in the
+    cache folder (see :mod:`tcmcompose.codegen.cache`), keyed by the package
+    version and the text of the catalogue, mass and node sources it derives from."""
+    if _NODE_TABLE:
+        return _NODE_TABLE[0]
+    import hashlib
+    import json
+    from pathlib import Path
+
+    import sympy
+
+    from . import __version__
+    from .codegen import cache
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256(f"{__version__} {sympy.__version__}".encode())
+    for f in [here / "catalogue.py"] + sorted((here / "masses").rglob("*.py")) + sorted((here / "nodes").rglob("*.py")):
+        h.update(f.read_bytes())
+    path = cache.cache_dir() / f"{cache.PREFIX}catalogue_dt_{h.hexdigest()[:20]}.json"
+    try:
+        table = json.loads(path.read_text())
+    except (OSError, ValueError):
+        table = {}
+        for e in ENTRIES:
+            factory = _factory(e)
+            if isinstance(factory, type) and issubclass(factory, Mass):
+                continue
+            obj = factory()
+            for m in (obj.masses.values() if isinstance(obj, Node) else [obj]):
+                sigs = table.setdefault(_class_name(type(m)), {})
+                sigs[m.signature()] = min(e.dt, sigs.get(m.signature(), e.dt))
+        try:
+            cache._write_atomic(path, json.dumps(table))
+        except OSError:          # a read-only cache folder: recomputed next time
+            pass
+    _NODE_TABLE.append(table)
+    return table
 
 
 def recommended_dt(mass):
     """The catalogue's recommended Heun step (ms) for ``mass`` if it is a
     catalogue mass (same class and equations; parameter values may differ),
-    else None. Only the classes asked about are instantiated; node entries
-    are built once, the first time a population class is asked about."""
+    else None. Only the classes asked about are instantiated; the masses of
+    node entries come from a table built once (see :func:`_node_table`)."""
     cls = type(mass)
     if cls is Mass:
         return None
     if cls not in _RECOMMENDED:
+        table = {}
         for e in ENTRIES:
-            factory = _factory(e)
-            if factory is cls:
-                sig = factory().signature()
-                table = _RECOMMENDED.setdefault(cls, {})
+            if _factory(e) is cls:
+                sig = cls().signature()
                 table[sig] = min(e.dt, table.get(sig, e.dt))
-        if cls not in _RECOMMENDED and not _NODES_SEEN:
-            _NODES_SEEN.append(True)
-            for e in ENTRIES:
-                factory = _factory(e)
-                if isinstance(factory, type) and issubclass(factory, Mass):
-                    continue
-                obj = factory()
-                for m in (obj.masses.values() if isinstance(obj, Node) else [obj]):
-                    table = _RECOMMENDED.setdefault(type(m), {})
-                    table[m.signature()] = min(e.dt, table.get(m.signature(), e.dt))
-        _RECOMMENDED.setdefault(cls, {})
+        if not table:
+            table = dict(_node_table().get(_class_name(cls), {}))
+        _RECOMMENDED[cls] = table
     return _RECOMMENDED[cls].get(mass.signature())
 
 
