@@ -319,6 +319,7 @@ def generate_source(masses, version, unroll_plan=None):
                     "jacobian(t, x, params, u, vd, vb, vc", masses, (XO, N, PO, QO, UO, DO, BO, CO)),
     ):
         parts.append("\n".join(block) + "\n\n\n")
+    parts.append(f"HAS_NOISE = {any(m.noise for m in masses)}  # else noise_sigma is never called\n")
     parts.append("N_DERIVED = (" + "".join(f"G{g}_N_DERIVED, " for g in range(len(masses))) + ")\n")
     parts.append("GROUP_PATTERNS = (" + "".join(
         f"(G{g}_D_PATTERN, G{g}_B_PATTERN, G{g}_C_PATTERN), " for g in range(len(masses))) + ")\n\n")

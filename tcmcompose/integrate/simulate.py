@@ -286,7 +286,8 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     else:
         plan = plan_delays(Edges.concat([local, couplings]), dt, delay_interpolation)
     sigma = np.zeros(len(x))
-    model._mod.noise_sigma(0.0, x, params, sigma, model._layout)
+    if model._mod.HAS_NOISE:          # (a kernel call compiles it: skipped for models without noise)
+        model._mod.noise_sigma(0.0, x, params, sigma, model._layout)
     noisy = np.nonzero(sigma)[0].astype(np.int64)
     if len(noisy) and noise and not solver.stochastic:
         node, mass, state = model.state_index[noisy[0]]
@@ -320,7 +321,8 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     stim_dst = inputs.stim_dst
     low, mod = model._low, model._mod
     y0 = np.zeros(low.n_y)
-    mod.outputs(n0 * dt, x, params, y0, model._layout)
+    # outputs from the loop's own stage kernel (compiled with it; the same numbers)
+    mod.stage_outputs(n0 * dt, x, params, y0, model._layout)
     interp = 2 if solver.hermite else (0 if plan.integer_lags else 1)
     n_rec = (n_total - rec_start) // every + 1
     max_delay = float(max(local.delay.max(initial=0.0), couplings.delay.max(initial=0.0)))
@@ -333,7 +335,7 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         values = np.empty((len(past), len(plan.buf_src)))
         y = np.zeros(low.n_y)
         for j, state in enumerate(past):
-            mod.outputs((j + 1 - len(past)) * dt, np.ascontiguousarray(state), params, y, model._layout)
+            mod.stage_outputs((j + 1 - len(past)) * dt, np.ascontiguousarray(state), params, y, model._layout)
             values[j] = y[plan.buf_src]
         derivatives = (np.gradient(values, dt, axis=0) if len(values) > 1 else np.zeros_like(values)) \
             if solver.hermite else None
@@ -410,6 +412,6 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
             "interrupted": interrupted,
             "stopped_at": (n0 + n) * dt, "started_at": n0 * dt}
     y_end = np.zeros(low.n_y)
-    mod.outputs((n0 + n) * dt, x, params, y_end, model._layout)
+    mod.stage_outputs((n0 + n) * dt, x, params, y_end, model._layout)
     history = continuation.capture(plan, hist, hist_dot, y_end, x, n0 + n, dt, kernel_rng, rng, ou_state, seed)
     return Result(t, data, nodes, x, model.state_index, info, history=history)
