@@ -174,6 +174,11 @@ class SpectralModel:
         x, res, ok = self.ev.fixed_point(start, state)
         if not ok and self._x is not None:
             x, res, ok = self.ev.fixed_point(self.model.x0, state)
+        if not ok:          # Newton stalled: follow the homotopy from x0 (finds unstable equilibria too)
+            from ..analysis.fixed_point import homotopy
+            xh, _, _ = homotopy(lambda z: self.ev.jacobian(z, state), self.model.x0)
+            if np.all(np.isfinite(xh)):
+                x, res, ok = self.ev.fixed_point(xh, state)
         if not ok:
             raise ModelError(f"no fixed point at these parameters (max |f| = {res:.3g}): "
                              f"{dict(zip(self.neural, np.round(theta[:len(self.neural)], 4)))}")

@@ -33,3 +33,28 @@ def test_no_fixed_point_names_the_state():
         fixed_point(model, settle=10.0)
     fp = fixed_point(model, settle=0, raise_on_failure=False)
     assert not fp.converged and fp.residual == pytest.approx(1.0)
+
+
+@pytest.fixture(scope="module")
+def jr10():
+    """10-node Jansen-Rit network at its default input (looped kernels: no time loop compiled)."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from conftest import jr_network
+    return tc.build(jr_network(10, seed=0), eager=False, unroll=False)
+
+
+def test_homotopy_finds_the_unstable_equilibrium_where_newton_stalls(jr10):
+    # Newton alone stalls at a residual minimum that is no root (max |f| about 7e-3), and says so
+    with pytest.raises(tc.ModelError, match=r"no fixed point found \(max \|f\| = 0\.00[0-9]+ .*largest residual"):
+        fixed_point(jr10, settle=0, homotopy_steps=0)
+    fp = fixed_point(jr10, settle=0)
+    assert fp.converged and fp.method == "homotopy+newton"
+    assert np.max(np.abs(jr10.rhs(fp.x))) < 1e-10
+    # an equilibrium that no simulation would settle on: a complex pair in the right half plane
+    ev = np.linalg.eigvals(jr10.jacobian(fp.x))
+    lead = ev[np.argmax(ev.real)]
+    assert lead.real > 1e-3 and abs(lead.imag) > 0.05           # per ms: about +3.7/s at 11 Hz
+    root = tc.linearise(jr10, fp.x).rightmost_root()            # delays do not stabilise it
+    assert root.real > 1e-3
