@@ -9,6 +9,7 @@
     tcmcompose spectrum jansen_rit --input c --output v --freqs 1:60:0.5
     tcmcompose plot run.nc --out run.png
     tcmcompose explore sweep.yaml [--scheduler ADDRESS] --out sweep.csv
+    tcmcompose fit fit.yaml [--scheduler ADDRESS] --out evaluations.csv
     tcmcompose cache info | clear
     tcmcompose demo
 
@@ -236,17 +237,46 @@ def explore(sweep_file, scheduler, workers, out, progress):
     from .model import build
     obj, sim, space, metrics, seed, store = read_sweep(sweep_file)
     model = build(obj)
-    options = sim.options()
-    for k in ("seed", "noise", "coupling_mode", "delay_interpolation"):
-        options.pop(k, None)
+    options, run_seed = _run_options(sim)
     frame = run_sweep(model, space, sim.duration, sim.dt, metrics=metrics, method=sim.method, store=store,
-                      client=scheduler, seed=seed, workers=workers, progress=progress,
-                      **{k: v for k, v in options.items() if v is not None})
+                      client=scheduler, seed=run_seed if seed is None else seed, workers=workers,
+                      progress=progress, **options)
     with __import__("pandas").option_context("display.width", 160, "display.max_columns", 20):
         click.echo(frame.to_string(max_rows=40))
     if out:
         path = Path(out)
         frame.to_parquet(path) if path.suffix == ".parquet" else frame.to_csv(path, index=False)
+        click.echo(f"saved {path}")
+
+
+def _run_options(sim):
+    """(simulate keywords, seed) of a file's simulation settings, for sweeps and fits."""
+    options = {k: v for k, v in sim.options().items() if v is not None}
+    return options, options.pop("seed", None)
+
+
+@main.command()
+@click.argument("fit_file")
+@click.option("--scheduler", default=None, help="Dask scheduler address (default: threads in this process).")
+@click.option("--workers", type=int, default=None, help="Threads (or local Dask workers).")
+@click.option("--out", default=None, help="Save every evaluation (CSV, or Parquet for .parquet).")
+@click.option("--progress/--no-progress", default=True, help="One line per generation.")
+def fit(fit_file, scheduler, workers, out, progress):
+    """Fit parameters by CMA-ES as FIT_FILE says (see tcmcompose.io.fit_file)."""
+    from .explore import fit_cmaes
+    from .io.fit_file import read_fit
+    from .model import build
+    obj, sim, kwargs = read_fit(fit_file)
+    model = build(obj)
+    options, _ = _run_options(sim)        # every candidate runs with the fit's own seed
+    result = fit_cmaes(model, duration=sim.duration, dt=sim.dt, method=sim.method, client=scheduler,
+                       workers=workers, progress=progress, **kwargs, **options)
+    click.echo(repr(result))
+    for name, value in result.best.items():
+        click.echo(f"{name} = {value:.6g}")
+    if out:
+        path = Path(out)
+        result.history.to_parquet(path) if path.suffix == ".parquet" else result.history.to_csv(path, index=False)
         click.echo(f"saved {path}")
 
 

@@ -198,7 +198,11 @@ def fit_cmaes(model, bounds, duration, dt, metrics, loss, method="heun", x0=None
                 if r["status"] == "ok":
                     try:
                         value = float(loss_of(r))
-                    except (KeyError, TypeError, ValueError):
+                    except KeyError as err:       # a column the metrics do not make: the loss is wrong
+                        shown = [c for c in r if c not in ("point", "status", "seed", *names)]
+                        raise ModelError(f"the loss reads {err.args[0]!r}, which no metric gives; the metric "
+                                         f"columns are {shown}.") from None
+                    except (TypeError, ValueError):
                         value = penalty
                     if not math.isfinite(value):
                         value = penalty

@@ -17,7 +17,8 @@
     store: sweep_store             # optional folder: resumable, relative to this file
 
 Metric names are the classes of :mod:`tcmcompose.explore.metrics`; their
-options are that class's keyword arguments. Runs with
+options are that class's keyword arguments (a ``target`` may be an inline
+list or ``{file: target.npy}``, a .npy or .csv file beside the sweep file). Runs with
 :func:`tcmcompose.explore.explore`.
 """
 from pathlib import Path
@@ -63,32 +64,74 @@ class SweepSpec(_Strict):
     store: Optional[str] = None
 
 
-def read_sweep(path):
-    """(model object, simulation settings, space, metrics dict, seed, store path) from a sweep file."""
-    from ..explore import metrics as metric_module
-    from ..explore.space import LatinHypercube, Sobol
-    from . import _line_finder, read
-    from .simulation import Simulation
+def read_spec(path, kind, spec_class):
+    """(validated spec, file text) of a ``kind:`` file (sweep or fit), errors naming file, key and line."""
+    from . import _line_finder
     path = Path(path)
     if not path.exists():
         raise ModelError(f"{path}: no such file.")
     text = path.read_text()
     data = yaml.safe_load(text)
-    if not isinstance(data, dict) or data.get("kind") != "sweep":
-        raise ModelError(f"{path}: a sweep file is a mapping with kind: sweep (see tcmcompose.io.sweep_file).")
+    if not isinstance(data, dict) or data.get("kind") != kind:
+        raise ModelError(f"{path}: a {kind} file is a mapping with kind: {kind} "
+                         f"(see tcmcompose.io.{kind}_file).")
     if data.get("schema_version") != SCHEMA_VERSION:
         raise ModelError(f"{path}: schema_version {data.get('schema_version')!r}; this tcmcompose reads "
                          f"version {SCHEMA_VERSION}.")
     try:
-        spec = SweepSpec.model_validate(data)
+        return spec_class.model_validate(data)
     except ValidationError as err:
         raise ModelError(explain(err, data, str(path), _line_finder(text))) from None
-    model_path = path.parent / spec.model
-    if spec.model.endswith((".yaml", ".yml", ".json")):
-        obj = read(model_path).model
-    else:
-        from ..catalogue import get_model
-        obj = get_model(spec.model)
+
+
+def model_object(path, name):
+    """The declared model a sweep or fit file names: a model file relative to it, or a catalogue name."""
+    from . import read
+    if name.endswith((".yaml", ".yml", ".json")):
+        return read(Path(path).parent / name).model
+    from ..catalogue import get_model
+    return get_model(name)
+
+
+def _array_option(path, value):
+    """``{file: x.npy | x.csv}`` (relative to the spec file) or an inline list, as an array."""
+    import numpy as np
+    if isinstance(value, dict) and set(value) == {"file"}:
+        f = Path(path).parent / value["file"]
+        if not f.exists():
+            raise ModelError(f"{path}: target file {str(f)!r} does not exist.")
+        return np.load(f) if f.suffix == ".npy" else np.loadtxt(f, delimiter=",")
+    return np.asarray(value, dtype=float) if isinstance(value, list) else value
+
+
+def metric_objects(path, specs):
+    """Metric objects from a file's ``metrics:`` mapping (``target`` may name a .npy/.csv file)."""
+    from ..explore import metrics as metric_module
+    metrics = {}
+    for name, m in specs.items():
+        cls = getattr(metric_module, m.metric, None)
+        if not (isinstance(cls, type) and issubclass(cls, metric_module.Metric)):
+            known = sorted(k for k, v in vars(metric_module).items()
+                           if isinstance(v, type) and issubclass(v, metric_module.Metric) and v is not metric_module.Metric)
+            raise ModelError(f"{path}: metrics.{name}.metric: unknown metric {m.metric!r}; choose one of {known}.")
+        options = dict(m.model_extra or {})
+        if "band" in options:
+            options["band"] = tuple(options["band"])
+        if "target" in options:
+            options["target"] = _array_option(path, options["target"])
+        try:
+            metrics[name] = cls(**options)
+        except TypeError as err:
+            raise ModelError(f"{path}: metrics.{name}: {err}") from None
+    return metrics
+
+
+def read_sweep(path):
+    """(model object, simulation settings, space, metrics dict, seed, store path) from a sweep file."""
+    from ..explore.space import LatinHypercube, Sobol
+    from .simulation import Simulation
+    spec = read_spec(path, "sweep", SweepSpec)
+    obj = model_object(path, spec.model)
     chosen = [k for k in ("grid", "latin_hypercube", "sobol") if getattr(spec.space, k) is not None]
     if len(chosen) != 1:
         raise ModelError(f"{path}: space: give exactly one of grid, latin_hypercube, sobol (got {chosen or 'none'}).")
@@ -99,20 +142,7 @@ def read_sweep(path):
         s = getattr(spec.space, kind)
         space = (LatinHypercube if kind == "latin_hypercube" else Sobol)(
             {k: tuple(v) for k, v in s.bounds.items()}, s.n, seed=s.seed, log=tuple(s.log))
-    metrics = {}
-    for name, m in spec.metrics.items():
-        cls = getattr(metric_module, m.metric, None)
-        if not (isinstance(cls, type) and issubclass(cls, metric_module.Metric)):
-            known = sorted(k for k, v in vars(metric_module).items()
-                           if isinstance(v, type) and issubclass(v, metric_module.Metric) and v is not metric_module.Metric)
-            raise ModelError(f"{path}: metrics.{name}.metric: unknown metric {m.metric!r}; choose one of {known}.")
-        options = dict(m.model_extra or {})
-        if "band" in options:
-            options["band"] = tuple(options["band"])
-        try:
-            metrics[name] = cls(**options)
-        except TypeError as err:
-            raise ModelError(f"{path}: metrics.{name}: {err}") from None
+    metrics = metric_objects(path, spec.metrics)
     sim = Simulation(**spec.simulation.model_dump())
-    store = str(path.parent / spec.store) if spec.store else None
+    store = str(Path(path).parent / spec.store) if spec.store else None
     return obj, sim, space, metrics, spec.seed, store

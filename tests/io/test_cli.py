@@ -43,7 +43,8 @@ def test_installed_command_runs_and_fails_cleanly():
 
 
 def test_help_everywhere():
-    for cmd in ("list-models", "show", "simulate", "spectrum", "plot", "cache", "cache info", "demo"):
+    for cmd in ("list-models", "show", "simulate", "spectrum", "plot", "explore", "fit", "cache", "cache info",
+                "demo"):
         res = invoke(*cmd.split(), "--help")
         assert res.exit_code == 0 and "Usage:" in res.output, cmd
 
@@ -114,3 +115,49 @@ def test_cache_info_and_clear(tmp_path, monkeypatch):
     cleared = invoke("cache", "clear")
     assert cleared.exit_code == 0 and "removed 2 files" in cleared.output
     assert not list(cache.rglob("tcmcompose_generated_*")) and "0 generated modules" in invoke("cache", "info").output
+
+
+def _write_yaml(path, data):
+    import yaml
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+HOPF_SIM = {"duration": 2000.0, "dt": 0.1, "method": "euler", "record": ["hopf.x"], "transient": 500.0}
+HOPF_PEAK = {"metric": "psd_peak", "variable": "hopf.x", "band": [2, 40], "segment_ms": 1500.0}
+
+
+def test_explore_runs_a_sweep_file_and_reads_a_target_file(tmp_path):
+    """On the Hopf limit cycle x' = (a - r^2) x - w y the frequency is w exactly:
+    the sweep's peaks are w * 1000 / 2 pi Hz (to the Welch resolution, 2/3 Hz)."""
+    omegas = [0.04, 0.0628, 0.09]
+    sweep = _write_yaml(tmp_path / "sweep.yaml", {
+        "schema_version": 1, "kind": "sweep", "model": "hopf", "simulation": HOPF_SIM,
+        "space": {"grid": {"hopf.omega": omegas}}, "metrics": {"peak": HOPF_PEAK}})
+    out = tmp_path / "sweep.csv"
+    res = run("explore", sweep, "--workers", "1", "--no-progress", "--out", out)
+    assert res.returncode == 0, res.stderr
+    import pandas as pd
+    frame = pd.read_csv(out).sort_values("hopf.omega")
+    np.testing.assert_allclose(frame["peak.frequency"], np.array(omegas) * 1000 / (2 * np.pi), atol=0.34)
+
+
+def test_fit_recovers_a_hidden_frequency_from_a_fit_file(tmp_path):
+    """`tcmcompose fit`: CMA-ES over (omega, a) with a target peak of 12 Hz
+    (omega = 0.0754 rad/ms hidden); unknown loss names are named."""
+    spec = {"schema_version": 1, "kind": "fit", "model": "hopf", "simulation": HOPF_SIM,
+            "bounds": {"hopf.omega": [0.03, 0.12], "hopf.a": [0.05, 0.5]},
+            "metrics": {"peak": HOPF_PEAK}, "loss": {"peak.frequency": {"target": 12.0}},
+            "max_evals": 48, "popsize": 8, "seed": 1}
+    out = tmp_path / "evaluations.csv"
+    res = run("fit", _write_yaml(tmp_path / "fit.yaml", spec), "--workers", "1", "--no-progress", "--out", out)
+    assert res.returncode == 0, res.stderr
+    best = float(re.search(r"hopf\.omega = ([0-9.eE+-]+)", res.stdout).group(1))
+    assert abs(best * 1000 / (2 * np.pi) - 12.0) < 0.67
+    import pandas as pd
+    history = pd.read_csv(out)
+    assert len(history) >= 16 and history["loss"].min() < 0.34
+    spec["loss"] = {"peek.frequency": 1.0}
+    bad = run("fit", _write_yaml(tmp_path / "bad.yaml", spec))
+    assert bad.returncode == 1 and "loss.peek.frequency: no metric of that name" in bad.stderr
+    assert "did you mean 'peak'" in bad.stderr
