@@ -86,3 +86,13 @@ def test_chunks_are_sized_to_the_target_time():
         sizes.append(stop - n)
         n = stop
     assert sizes[:4] == [100, 800, 6400, 51200] and sizes[5] == pytest.approx(1e5, rel=0.01)
+
+
+def test_an_interrupted_delayed_run_continues_exactly_from_its_result(jr_model):
+    """Ctrl-C after some chunks, then initial=res: the two legs equal the uninterrupted run."""
+    kw = dict(method="heun", chunk=100, record=["JR.y0"])
+    full = jr_model.simulate(50.0, 0.1, stimuli={"JR.c": 0.0}, **kw)
+    with pytest.warns(UserWarning, match="interrupted at t = 30 ms"):
+        cut = jr_model.simulate(50.0, 0.1, stimuli={"JR.c": InterruptAfter(4)}, **kw)
+    rest = jr_model.simulate(50.0 - cut.info["stopped_at"], 0.1, initial=cut, stimuli={"JR.c": 0.0}, **kw)
+    assert np.array_equal(np.concatenate([cut["JR.y0"], rest["JR.y0"][1:]]), full["JR.y0"])
