@@ -128,6 +128,10 @@ CASES = [
     ("method unknown", r"method='rk45'", lambda m: m.simulate(1.0, 0.1, method="rk45")),
     ("record unknown", r"cannot record 'linear.q'", lambda m: m.simulate(1.0, 0.1, record=["linear.q"])),
     ("initial nan", r"initial state.*not finite", lambda m: m.simulate(1.0, 0.1, initial=[NAN])),
+    ("initial text", r"initial=\['a'\] is not numeric", lambda m: m.simulate(1.0, 0.1, initial=["a"])),
+    ("noise_path text", r"noise_path has non-numeric", lambda m: m.simulate(1.0, 0.1, noise_path="x")),
+    ("noise_path nan", r"noise_path has 1 non-finite", lambda m: m.simulate(0.1, 0.1, noise_path=[[NAN]])),
+    ("batch seed negative", r"simulate_batch seed = -1", lambda m: m.simulate_batch([{}], 1.0, 0.1, seed=-1)),
     ("recording too large", r"recording.*every=", lambda m: m.simulate(1e6, 1e-3, max_memory=1e6)),
 ]
 

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, wait, FIRST_COMPLETED
 import numpy as np
 import pandas as pd
 
+from ..checks import integer
 from ..errors import ModelError, SimulationError
 from .replicas import ReplicaPool
 
@@ -161,6 +162,8 @@ def simulate_batch(model, runs, duration, dt, method="heun", seed=None, workers=
     edits = as_edits(runs)
     if seed is None:
         seed = np.random.SeedSequence().entropy      # one root for the whole batch
+    else:
+        seed = integer(seed, "simulate_batch seed", minimum=0)
     seeds = [int(e[SEED]) if SEED in e and not _missing(e[SEED]) else None for e in edits]
     drawn = run_seeds(seed, range(len(edits)))
     seeds = [s if s is not None else d for s, d in zip(seeds, drawn)]

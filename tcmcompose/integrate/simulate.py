@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..address import broadcast_values, find, is_pattern, resolve
+from ..checks import real_array
 from ..codegen.lower import Edges
 from ..errors import ModelError, SimulationError
 from ..result import Result
@@ -91,7 +92,11 @@ def _initial(model, initial):
             x[pos] = broadcast_values(value, len(pos), name, lambda: [".".join(idx[k]) for k in pos],
                                       what="initial")
         return x
-    x = model._state(initial, "initial")
+    try:
+        x = model._state(np.asarray(initial, dtype=float), "initial")
+    except (TypeError, ValueError):
+        raise ModelError(f"initial={initial!r:.60} is not numeric; give a state array, a dict "
+                         "{name: value}, a past array, a callable of t or a previous Result.") from None
     return x.copy()
 
 
@@ -297,7 +302,7 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         noisy = noisy[:0]
     noisy = _noise_subset(model, noise, noisy)
     if noise_path is not None:
-        noise_path = np.ascontiguousarray(noise_path, dtype=float)
+        noise_path = np.ascontiguousarray(real_array(noise_path, "noise_path"))
         if noise_path.shape != (n_total, len(noisy)):
             raise ModelError(f"noise_path has shape {noise_path.shape}; this run needs ({n_total}, {len(noisy)}) "
                              "(steps x noisy states).")
