@@ -44,11 +44,9 @@ from .generate import generate_source
 _HERE = Path(__file__).resolve().parent
 _GENERATOR_FILES = [_HERE / "generate.py", _HERE / "printer.py", _HERE / "unroll.py",
                     _HERE.parent / "integrate" / "loop_template.py",
-                    _HERE.parent / "masses" / "table_kernel.py",
-                    # the loops' solvers and the package kernels they call (Numba's cache of a
-                    # generated module does not notice when a called module changes)
-                    _HERE / "render_solver.py", _HERE.parent / "integrate" / "solvers.py",
-                    _HERE.parent / "integrate" / "shared.py", _HERE.parent / "integrate" / "rng.py"]
+                    # a package kernel the generated ones call (Numba's cache of a generated
+                    # module does not notice when a called module changes)
+                    _HERE.parent / "masses" / "table_kernel.py"]
 
 
 PREFIX = "tcmcompose_generated_"

@@ -2,8 +2,9 @@
 
 One group of kernels per distinct mass (the equations are the same for every
 instance; parameters come from arrays), then dispatchers that call each group
-with its offsets from the ``layout`` array, then the time loop of
-:mod:`tcmcompose.integrate.loop_template`. Nothing here depends on how many
+with its offsets from the ``layout`` array, then the kernels of
+:mod:`tcmcompose.integrate.loop_template`; the time loops that call them are
+shared by every model (:mod:`tcmcompose.integrate.loops`). Nothing here depends on how many
 instances a group has, so the source depends on the structure only.
 """
 from pathlib import Path
@@ -12,7 +13,7 @@ import sympy as sp
 
 from ..masses.symbols import TIME
 from ..masses.table import tables_of
-from . import render_solver, unroll
+from . import unroll
 from .printer import NumbaPrinter
 
 # columns of the integer layout array, one row per group
@@ -330,7 +331,6 @@ def generate_source(masses, version, unroll_plan=None):
                      + "\n\n")
     template = _TEMPLATE.read_text()
     parts.append(template.split("# ---- template begins ----\n", 1)[1])
-    parts.append("\n\n# ---- time loops: one per method, rendered from its Butcher tableau "
-                 "(tcmcompose.integrate.solvers)\n")
-    parts.append(render_solver.render_all())
+    parts.append("\n\n# The time loops that call stage_outputs and stage_derivs are shared by every model:\n"
+                 "# tcmcompose/integrate/loops.py (rendered from the solvers' Butcher tableaus).\n")
     return "".join(parts)

@@ -1,20 +1,36 @@
 """Render a :class:`~tcmcompose.integrate.solvers.Solver` into a straight-line time loop.
 
-Each method becomes its own ``integrate_<name>`` function in the generated
-module, with its stages written out and its coefficients as literals: Numba
-compiles a function only when it is first called, so a model pays only for
-the methods it runs (a runtime loop over the tableau was measured slower).
-The loop calls the generic kernels of :mod:`tcmcompose.integrate.shared`
-(history, edge sums, stage inputs; compiled once per package version) and
-the model's stage kernels, and writes the per-step work that is cheaper
-than a call (recording, the divergence check) inline; see
-:mod:`tcmcompose.integrate.loop_template` for the conventions.
+Each method becomes its own ``integrate_<name>`` function, with its stages
+written out and its coefficients as literals (a runtime loop over the
+tableau was measured slower). The loops do not depend on any model: they
+take the model's stage kernels (``stage_outputs``, ``stage_derivs`` and, for
+Hermite history, ``outputs_dot``) as first-class function arguments, so they
+live in the package module :mod:`tcmcompose.integrate.loops`, which Numba
+compiles once per package version and method (on first use) and every model
+shares; a new structure compiles its own stage kernels only. The loops call
+the generic kernels of :mod:`tcmcompose.integrate.shared` (history, edge sums,
+stage inputs) and write the per-step work that is cheaper than a call
+(recording, the divergence check) inline.
+
+``tcmcompose/integrate/loops.py`` is this module's output, committed so that
+Numba's cache sits beside it; after changing a solver or a kernel the loops
+call, rewrite it with ``python -m tcmcompose.codegen.render_solver`` (a test
+says when it is stale: its header holds a hash of the files it depends on).
 """
+import hashlib
+import textwrap
 from fractions import Fraction
+from pathlib import Path
 
 from ..integrate.solvers import SOLVERS
 
-ARGS = ("per_step, x, params, layout, n_start, n_stop, dt, w_local, "
+_INTEGRATE = Path(__file__).resolve().parent.parent / "integrate"
+#: the rendered module, and the files whose text it depends on (Numba's cache
+#: of loops.py does not notice a change in a module whose kernels it inlined)
+LOOPS = _INTEGRATE / "loops.py"
+DEPENDS = [Path(__file__).resolve(), _INTEGRATE / "solvers.py", _INTEGRATE / "shared.py", _INTEGRATE / "rng.py"]
+
+ARGS = ("unrolled, per_step, x, params, layout, n_start, n_stop, dt, w_local, "
         "e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags, "
         "interp, buf_src, hist, hist_dot, u_base, n_y, "
         "rec_x, rec_y, rec_start, every, out, "
@@ -50,8 +66,10 @@ def render(solver):
     halves = any(c == Fraction(1, 2) for c in cs)
     ends = any(c == 1 for c in cs)
     P = "    "
-    L = [f"@kernel",
-         f"def integrate_{solver.name}({ARGS}):",
+    kernels = "stage_outputs, stage_derivs, " + ("outputs_dot, " if needs_outputs_dot(solver) else "")
+    head = textwrap.wrap(f"def integrate_{solver.name}({kernels}{ARGS}):", 110, subsequent_indent=" " * 8,
+                         break_on_hyphens=False)
+    L = ["@kernel"] + head + [
          f'{P}"""{solver.name}: {s} stage(s), order {solver.order}'
          + (f", noise {solver.noise!r}" if solver.noise else "") + '. Advance x in place from step',
          f"{P}n_start to n_stop; returns -1, or the step after which the state stopped",
@@ -74,7 +92,7 @@ def render(solver):
           f"{P}external = stim_dst.shape[0] > 0 or ou_dst.shape[0] > 0",
           f"{P}# stage outputs: for the unrolled right-hand side, undelayed staged edges and",
           f"{P}# the target side of delayed diffusive/Kuramoto ones",
-          f"{P}stage_y = UNROLLED or staged[1] > staged[0] or staged[3] > staged[2]",
+          f"{P}stage_y = unrolled or staged[1] > staged[0] or staged[3] > staged[2]",
           f"{P}# inputs that change within a step: staged edges, external inputs unless held",
           f"{P}stage_u = staged[3] > staged[0] or (external and not per_step)",
           f"{P}base = u_hold if per_step else u_base",
@@ -160,8 +178,46 @@ def render(solver):
     return "\n".join(L) + "\n"
 
 
-def render_all():
-    """Every method's loop, plus the table the driver dispatches on."""
+def needs_outputs_dot(solver):
+    """The loop stores output derivatives (Hermite history with midpoint stages)."""
+    return solver.hermite and any(Fraction(c) == Fraction(1, 2) for c in solver.c)
+
+
+def depends_hash():
+    h = hashlib.sha256()
+    for f in DEPENDS:
+        h.update(f.read_bytes())
+    return h.hexdigest()[:20]
+
+
+_HEADER = '''"""Time loops of every method, rendered from the Butcher tableaus of
+tcmcompose.integrate.solvers by tcmcompose.codegen.render_solver. Do not edit:
+run ``python -m tcmcompose.codegen.render_solver`` to rewrite this file.
+
+The model's kernels arrive as first-class function arguments with fixed
+signatures (see tcmcompose.integrate.simulate), so every model shares these
+loops, compiled once per package version and method (cache=True, on first use):
+
+    stage_outputs(t, x, params, y, layout)
+    stage_derivs(t, x, params, u, y, ye, w_local, dx, layout)
+    outputs_dot(t, x, params, dx, ydot, layout)     (Hermite methods only)
+"""
+# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 {digest}
+import math
+
+import numpy as np
+
+from .rng import normal
+from .shared import delayed_sums, kernel, ou_step, stage_inputs
+'''
+
+
+def render_module():
+    """Text of :mod:`tcmcompose.integrate.loops`: every method's loop."""
     parts = [render(solver) for solver in SOLVERS.values()]
-    table = "INTEGRATORS = {" + ", ".join(f"{name!r}: integrate_{name}" for name in SOLVERS) + "}\n"
-    return "\n\n".join(parts) + "\n\n" + table
+    return _HEADER.format(digest=depends_hash()) + "\n\n" + "\n\n".join(parts)
+
+
+if __name__ == "__main__":
+    LOOPS.write_text(render_module())
+    print(f"wrote {LOOPS}")

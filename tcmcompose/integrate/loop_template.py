@@ -1,19 +1,17 @@
-"""Model-dependent loop kernels appended verbatim to every generated model module.
+"""Model-dependent kernels appended verbatim to every generated model module.
 
 This file is a template, not imported as a module: the code below the marker
 is copied into the generated source after the model's own kernels. The time
-loops themselves (one ``integrate_<method>`` per solver, rendered from its
-Butcher tableau by :mod:`tcmcompose.codegen.render_solver`) follow it; they
-call the model's stage kernels (``stage_outputs``, ``stage_derivs``, the
-unrolled kernels of a small model, else wrappers of the group kernels; see
-:mod:`tcmcompose.codegen.unroll`) and the model-independent kernels of
-:mod:`tcmcompose.integrate.shared`, compiled once per package version.
-Numba compiles each function on its first call, so a model compiles only
-the loops it runs; ``model.source`` shows exactly what ran.
+loops (one ``integrate_<method>`` per solver, rendered from its Butcher
+tableau by :mod:`tcmcompose.codegen.render_solver` into
+:mod:`tcmcompose.integrate.loops`) are not part of a model's module: they
+take its stage kernels (``stage_outputs``, ``stage_derivs``, the unrolled
+kernels of a small model, else the group kernels; see
+:mod:`tcmcompose.codegen.unroll`) as function arguments, so they are
+compiled once per package version and a new structure compiles its own
+kernels only. Numba compiles each function on its first call.
 """
 # ---- template begins ----
-from tcmcompose.integrate.rng import normal  # noqa: E402,F401
-from tcmcompose.integrate.shared import delayed_sums, ou_step, stage_inputs  # noqa: E402,F401
 
 
 @kernel

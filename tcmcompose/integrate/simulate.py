@@ -1,6 +1,9 @@
 """The simulation driver: checks, delay plan, chunked calls of the compiled loop."""
+import threading
 
+import numba
 import numpy as np
+from numba import types as nt
 
 from ..address import broadcast_values, find, is_pattern, resolve
 from ..checks import real_array
@@ -13,6 +16,7 @@ from .history import constant_history, plan_delays, round_short_delays
 from .inputs import plan_inputs
 from .rng import seed_state
 from .solvers import SOLVERS, get_solver
+from ..codegen.render_solver import needs_outputs_dot
 
 METHODS = tuple(SOLVERS)
 STOCHASTIC = tuple(name for name, s in SOLVERS.items() if s.stochastic)
@@ -120,10 +124,62 @@ def _loop_args(model, plan, hist, hist_dot, interp, per_step, x, params, w_local
             inputs.ou_dst, inputs.ou_mean, ou_decay, ou_scale, ou_state, rng)
 
 
+_F8 = nt.float64[::1]
+_LAYOUT = nt.int64[:, ::1]
+#: the model kernels a loop of :mod:`tcmcompose.integrate.loops` takes as
+#: first-class function arguments, and their one signature each
+KERNEL_TYPES = {
+    "stage_outputs": nt.FunctionType(nt.void(nt.float64, _F8, _F8, _F8, _LAYOUT)),
+    "stage_derivs": nt.FunctionType(nt.void(nt.float64, _F8, _F8, _F8, _F8, _F8, _F8, _F8, _LAYOUT)),
+    "outputs_dot": nt.FunctionType(nt.void(nt.float64, _F8, _F8, _F8, _F8, _LAYOUT)),
+}
+_entries = {}           # (method, argument types) -> compiled entry point of its loop
+_entries_lock = threading.Lock()
+
+
+def _kernels(model, solver):
+    """(names, kernels) of the model that the loop of ``solver`` calls, each
+    compiled (or loaded from Numba's cache) for its signature."""
+    names = ("stage_outputs", "stage_derivs") + (("outputs_dot",) if needs_outputs_dot(solver) else ())
+    kernels = tuple(getattr(model._mod, name) for name in names)
+    for name, k in zip(names, kernels):
+        sig = KERNEL_TYPES[name].signature
+        if sig.args not in k.overloads:
+            k.compile(sig)
+    return names, kernels
+
+
+def _kind(a):
+    """What Numba's type of a loop argument depends on (cheaper than numba.typeof)."""
+    if isinstance(a, np.ndarray):
+        f = a.flags
+        return (a.dtype.str, a.ndim, f.c_contiguous, f.f_contiguous, f.writeable, f.aligned)
+    return type(a)
+
+
+def _loop(solver, names, args):
+    """The entry point of ``integrate_<method>`` (:mod:`tcmcompose.integrate.loops`)
+    for these arguments: the model's kernels typed as functions of their
+    signature, so one compiled loop (per package version, from Numba's
+    cache) serves every model."""
+    data = args[len(names):]
+    key = (solver.name, names, tuple(_kind(a) for a in data))
+    entry = _entries.get(key)
+    if entry is None:
+        from . import loops
+        sig = tuple(KERNEL_TYPES[n] for n in names) + tuple(numba.typeof(a) for a in data)
+        with _entries_lock:
+            entry = _entries.get(key)
+            if entry is None:
+                entry = _entries[key] = getattr(loops, f"integrate_{solver.name}").compile(sig)
+    return entry
+
+
 def compile_kernels(model, method="heun"):
-    """Compile (or load from Numba's cache) the time loop of ``method``: a
-    zero-step call with the argument types of a real run, independent of the
-    model's data (so the real call reuses the same compiled specialisation)."""
+    """Compile (or load from Numba's cache) the model's stage kernels and the
+    time loop of ``method``: a zero-step call with the argument types of a
+    real run, independent of the model's data (so the real call reuses the
+    same compiled specialisation)."""
     plan = plan_delays(Edges.concat([]), 1.0)
     hist, hist_dot = constant_history(plan, np.zeros(model._low.n_y), True)
     x = model.x0.copy()
@@ -133,7 +189,10 @@ def compile_kernels(model, method="heun"):
                       np.zeros(len(model._mod.LOCAL_SRC)), 0, 0, 1.0, (none, none, 1, 1), np.empty((0, 0)),
                       np.zeros(len(x)), none, np.zeros((0, 0)), none, np.zeros((1, 0)), no_inputs,
                       np.zeros(0), np.zeros(0), np.zeros(0), seed_state(0))
-    getattr(model._mod, f"integrate_{get_solver(method).name}")(*args)
+    solver = get_solver(method)
+    names, kernels = _kernels(model, solver)
+    args = kernels + (bool(model._mod.UNROLLED),) + args
+    _loop(solver, names, args)(*args)
 
 
 def _run_edges(model):
@@ -347,7 +406,8 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         hist, hist_dot = continuation.ring_from_past(plan, values, derivatives, 0, solver.hermite)
     else:
         hist, hist_dot = constant_history(plan, y0, need_derivative=solver.hermite)
-    integrate = getattr(mod, f"integrate_{solver.name}")
+    knames, kernels = _kernels(model, solver)
+    head = kernels + (bool(mod.UNROLLED),)
     out = np.empty((n_rec, len(rec_x) + len(rec_y)))
     if chunk is None:
         chunk = max(1, n_total // 50) if progress else n_total
@@ -368,11 +428,12 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
             stop = chunks.stop(n)
             stim_vals = inputs.sample(n0 + n, n0 + stop + 1, dt, rng)
             xi = noise_path[n:stop] if noise_path is not None else np.zeros((0, 0))
-            status = integrate(*_loop_args(model, plan, hist, hist_dot, interp, per_step, x, params, w_local,
-                                           n0 + n, n0 + stop, dt, (rec_x, rec_y, n0 + rec_start, every), out,
-                                           sigma, noisy,
-                                           xi, stim_dst, stim_vals, inputs, ou_decay, ou_scale, ou_state,
-                                           kernel_rng))
+            args = head + _loop_args(model, plan, hist, hist_dot, interp, per_step, x, params, w_local,
+                                     n0 + n, n0 + stop, dt, (rec_x, rec_y, n0 + rec_start, every), out,
+                                     sigma, noisy,
+                                     xi, stim_dst, stim_vals, inputs, ou_decay, ou_scale, ou_state,
+                                     kernel_rng)
+            status = _loop(solver, knames, args)(*args)
             if status >= 0:
                 bad = np.nonzero(~np.isfinite(x))[0]
                 node, mass, state = model.state_index[bad[0]]

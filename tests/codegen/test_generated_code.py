@@ -80,7 +80,7 @@ def test_second_build_in_new_process_loads_from_cache(tmp_path):
         m = tc.Mass("cached_decay", states={"x": 1.0}, params={"k": 0.5}, equations={"x": "-k*x"})
         model = tc.build(m)
         model.simulate(10.0, 0.1)
-        st = model._mod.integrate_heun.stats
+        st = model._mod.stage_derivs.stats
         print(model.build_info["generated"], st.cache_hits.__len__() > 0, sum(st.cache_misses.values()))
     """)
     env = dict(os.environ, TCMCOMPOSE_CACHE=str(tmp_path))

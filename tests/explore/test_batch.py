@@ -99,10 +99,12 @@ def test_replicas_are_independent_copies(noisy_jr):
 
 
 def test_generated_kernels_release_the_gil(noisy_jr):
-    """Batches run in threads: every compiled kernel of the model module must be nogil."""
+    """Batches run in threads: every compiled kernel of the model module and the loops must be nogil."""
     from numba.core.registry import CPUDispatcher
     mod = noisy_jr._mod        # its own kernels (helpers it imports run inside them, GIL already released)
-    kernels = [f for f in vars(mod).values() if isinstance(f, CPUDispatcher) and f.py_func.__module__ == mod.__name__]
-    assert len(kernels) > 5
+    from tcmcompose.integrate import loops          # the time loops every model shares
+    kernels = [f for m in (mod, loops) for f in vars(m).values()
+               if isinstance(f, CPUDispatcher) and f.py_func.__module__ == m.__name__]
+    assert len(kernels) > 10
     held = [k.py_func.__name__ for k in kernels if not k.targetoptions.get("nogil")]
     assert not held, f"kernels holding the GIL: {held}"

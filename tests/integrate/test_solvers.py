@@ -17,16 +17,33 @@ def test_ssprk3_is_third_order(linear_model):
 
 
 def test_only_the_methods_run_are_compiled(linear_model):
-    """build() compiles Heun's loop; another method compiles on its first run;
-    the warm-up and the real calls share one specialisation."""
+    """build() compiles the model's stage kernels (one signature each) and
+    loads Heun's shared loop; the warm-up and the real calls share one
+    specialisation; another structure runs the same compiled loop; a lazy
+    build compiles nothing."""
+    from tcmcompose.integrate import loops, simulate
     mod = linear_model._mod
-    assert len(mod.integrate_heun.signatures) == 1
+    assert len(mod.stage_outputs.signatures) == 1 and len(mod.stage_derivs.signatures) == 1
     linear_model.simulate(1.0, 0.1)
+    heun = {k for k in simulate._entries if k[0] == "heun"}
+    n_sigs = len(loops.integrate_heun.signatures)
     linear_model.simulate(1.0, 0.1, record=["linear.x"], every=2, transient=0.5, coupling_mode="per_step")
-    assert len(mod.integrate_heun.signatures) == 1
+    assert len(mod.stage_outputs.signatures) == 1 and len(mod.stage_derivs.signatures) == 1
     model = tc.build(tc.Mass("unused", states={"x": 1.0}, params={"tau": 10.0}, inputs=[],
                              outputs={"x": "x"}, equations={"x": "-x/tau"}), eager=False)
-    assert all(len(getattr(model._mod, f"integrate_{name}").signatures) == 0 for name in SOLVERS)
+    assert model._mod is not mod
+    assert all(len(k.signatures) == 0 for k in (model._mod.stage_outputs, model._mod.stage_derivs))
+    model.simulate(1.0, 0.1)
+    assert {k for k in simulate._entries if k[0] == "heun"} == heun          # the same loop
+    assert len(loops.integrate_heun.signatures) == n_sigs
+
+
+def test_rendered_loops_are_up_to_date():
+    """tcmcompose/integrate/loops.py is render_solver's output for the current
+    solvers and kernels (rewrite it with ``python -m tcmcompose.codegen.render_solver``)."""
+    from tcmcompose.codegen import render_solver
+    assert render_solver.LOOPS.read_text() == render_solver.render_module(), \
+        "loops.py is stale: run python -m tcmcompose.codegen.render_solver"
 
 
 def test_solver_tableaus_are_checked():
