@@ -69,24 +69,35 @@ class LinearEvaluator:
         self.ent_agg = sps.csr_matrix((np.ones(len(flat)), (np.arange(len(flat)), inv.ravel())),
                                       shape=(len(flat), len(self.ent_pos)))
 
-    def resolvent(self, s, vd, vb, vc, gain, delay, Bin, rows):
+    def resolvent(self, s, vd, vb, vc, gain, delay, Bin, rows, transpose=False):
         """Rows ``rows`` of (sI - J(s))^-1 B_in for every s (F, len(rows), m), by the
-        compiled block-Woodbury kernel of :mod:`.resolvent_kernel`."""
+        compiled block-Woodbury kernel of :mod:`.resolvent_kernel`. With ``transpose``
+        the same for (sI - J(s)^T)^-1 B_in: J^T = D^T + C^T K^T B^T has the same
+        structure with B and C (and the ends of every edge) exchanged, so
+        ``left M(s)^-1`` is the transpose of its result for B_in = left^T."""
         from .resolvent_kernel import active_coupling, block_structure, resolvent_rows
         n = self.n
+        if transpose:
+            d_r, d_c, b_r, b_c, c_r, c_c = self.d_c, self.d_r, self.c_c, self.c_r, self.b_c, self.b_r
+            e_src, e_dst, vb, vc = self.edge_dst, self.edge_src, vc, vb
+        else:
+            d_r, d_c, b_r, b_c, c_r, c_c = self.d_r, self.d_c, self.b_r, self.b_c, self.c_r, self.c_c
+            e_src, e_dst = self.edge_src, self.edge_dst
         Bin = np.ascontiguousarray(Bin, dtype=float)
-        key = (Bin != 0).tobytes()
+        key = (transpose, Bin.shape, (Bin != 0).tobytes())
         if key not in self._blocks:
-            act = active_coupling(self.edge_src, self.edge_dst, self.b_r, self.b_c, self.c_r, self.c_c)
+            if len(self._blocks) > 8:
+                self._blocks.clear()
+            act = active_coupling(e_src, e_dst, b_r, b_c, c_r, c_c)
             src, dst, kb, bcols, kc, crows, us, ys = act
-            self._blocks = {key: (act, block_structure(self.d_r, self.d_c, self.b_r[kb], bcols, crows,
-                                                       self.c_c[kc], Bin, n, len(us), len(ys)))}
+            self._blocks[key] = (act, block_structure(d_r, d_c, b_r[kb], bcols, crows, c_c[kc], Bin, n,
+                                                      len(us), len(ys)))
         (src, dst, kb, bcols, kc, crows, us, ys), blocks = self._blocks[key]
-        D = np.bincount(self.d_flat, weights=vd, minlength=n * n).reshape(n, n)
+        D = np.bincount(d_r * n + d_c, weights=vd, minlength=n * n).reshape(n, n)
         Bfull = np.zeros((n, len(us)))
-        np.add.at(Bfull, (self.b_r[kb], bcols), vb[kb])
+        np.add.at(Bfull, (b_r[kb], bcols), vb[kb])
         Cfull = np.zeros((len(ys), n))
-        np.add.at(Cfull, (crows, self.c_c[kc]), vc[kc])
+        np.add.at(Cfull, (crows, c_c[kc]), vc[kc])
         return resolvent_rows(np.ascontiguousarray(s, dtype=complex), D, *blocks, Bfull, Bin, Cfull,
                               src, dst, np.ascontiguousarray(gain, dtype=float),
                               np.ascontiguousarray(delay, dtype=float), np.ascontiguousarray(rows, dtype=np.int64))
@@ -187,7 +198,7 @@ def check_positions(model, names):
     idx = model.params.index
     out = []
     for name in names:
-        label, _, pname = name.partition(".")
+        label, _, pname = name.rpartition(".")
         sel = np.nonzero((idx.get_level_values("mass") == label) & (idx.get_level_values("param") == pname))[0]
         if not len(sel):
             known = sorted({f"{m}.{p}" for _, m, p in idx})

@@ -102,6 +102,8 @@ class SpectralModel:
                                           [pri[k][0] if pri[k][0] is not None else np.nan for k in obs]])
         self.prior_var = np.concatenate([variances, np.full(len(self.readout), 1 / 8), [pri[k][1] for k in obs]])
         self._x = None
+        self._sens = None
+        self.fixed_point_tol = 1e-10      # max |f| at the expansion point
         self._theta_state = None
         self.last_fixed_point = None
 
@@ -121,7 +123,7 @@ class SpectralModel:
             if name in explicit and explicit[name] is not None:
                 m, v = explicit[name]
             else:
-                label, _, pname = name.partition(".")
+                label, _, pname = name.rpartition(".")
                 rows = table[(table.index.get_level_values("mass") == label) &
                              (table.index.get_level_values("param") == pname)]
                 if rows.empty:
@@ -171,14 +173,14 @@ class SpectralModel:
         self._set(theta[:len(self.neural)])
         state = self.ev.current()
         start = self.model.x0 if self._x is None else self._x
-        x, res, ok = self.ev.fixed_point(start, state)
+        x, res, ok = self.ev.fixed_point(start, state, tol=self.fixed_point_tol)
         if not ok and self._x is not None:
-            x, res, ok = self.ev.fixed_point(self.model.x0, state)
+            x, res, ok = self.ev.fixed_point(self.model.x0, state, tol=self.fixed_point_tol)
         if not ok:          # Newton stalled: follow the homotopy from x0 (finds unstable equilibria too)
             from ..analysis.fixed_point import homotopy
             xh, _, _ = homotopy(lambda z: self.ev.jacobian(z, state), self.model.x0)
             if np.all(np.isfinite(xh)):
-                x, res, ok = self.ev.fixed_point(xh, state)
+                x, res, ok = self.ev.fixed_point(xh, state, tol=self.fixed_point_tol)
         if not ok:
             raise ModelError(f"no fixed point at these parameters (max |f| = {res:.3g}): "
                              f"{dict(zip(self.neural, np.round(theta[:len(self.neural)], 4)))}")
@@ -208,6 +210,53 @@ class SpectralModel:
             spec = np.exp(o["channel.specific_log_amplitude"]) * f ** (-o["channel.specific_exponent"])
             G = G + spec[:, None, None] * np.eye(self.p)[None]
         return G
+
+    def predict_with_gradient(self, theta):
+        """Predicted CSD (F, p, p) and its exact derivatives (F, p, p, len(names)) with
+        respect to every parameter (see :mod:`tcmcompose.analysis.sensitivity`): the
+        fixed point moves by -J^-1 df/dtheta and dH = L (dJ(s)/dtheta) Z with
+        L = R M(s)^-1, Z = M(s)^-1 B_in, M(s) = sI - J(s) (delays included)."""
+        from ..analysis.sensitivity import ModelSensitivity
+        theta = np.asarray(theta, dtype=float)
+        nn, nr = len(self.neural), len(self.readout)
+        state, x = self.expansion_point(theta)
+        if self._sens is None:
+            self._sens = ModelSensitivity(self.ev)
+        sens = self._sens
+        dp, dw, dd = sens.directions(self.positions)
+        vd, vb, vc, gain, delay, _, dvd, dvb, dvc, dgain, ddelay = sens.pieces(x, state, dp, dw, dd)
+        R = self.R0 * (np.exp(theta[nn:nn + nr])[None, :] if nr else 1.0)
+        H, Z, dHn = sens.resolvent_derivative(self.s, vd, vb, vc, gain, delay, dvd, dvb, dvc, dgain, ddelay,
+                                              self.Bin, R, self.observed)
+        o = dict(zip(self.names[nn + nr:], theta[nn + nr:]))
+        f = self.freqs
+        c = 2.0 / 1000.0
+        Su = np.exp(o["innovation.log_amplitude"]) * f ** (-o["innovation.exponent"])
+        cH = c * Su[:, None, None] * np.conj(H)                                  # (F, q, m)
+        neural = np.einsum("fpm,fqm->fpq", H, cH)
+        common = np.exp(o["channel.common_log_amplitude"]) * f ** (-o["channel.common_exponent"])
+        G = neural + common[:, None, None]
+        dG = np.empty(G.shape + (len(self.names),), dtype=complex)
+        # d(c H Su H^H) = A + A^H with A = c dH Su H^H, for every direction at once
+        A = np.einsum("fpmj,fqm->fpqj", dHn, cH)
+        dG[..., :nn] = A + np.conj(np.transpose(A, (0, 2, 1, 3)))
+        if nr:
+            dHr = R[None, :, None, :] * np.transpose(Z[:, self.observed, :], (0, 2, 1))[:, None]   # (F, p, m, nr)
+            A = np.einsum("fpmj,fqm->fpqj", dHr, cH)
+            dG[..., nn:nn + nr] = A + np.conj(np.transpose(A, (0, 2, 1, 3)))
+        logf = np.log(f)[:, None, None]
+        col = {n: nn + nr + i for i, n in enumerate(self.obs)}
+        dG[..., col["innovation.log_amplitude"]] = neural
+        dG[..., col["innovation.exponent"]] = -logf * neural
+        dG[..., col["channel.common_log_amplitude"]] = common[:, None, None]
+        dG[..., col["channel.common_exponent"]] = -logf * common[:, None, None]
+        if self.p > 1:
+            spec = np.exp(o["channel.specific_log_amplitude"]) * f ** (-o["channel.specific_exponent"])
+            eye = np.eye(self.p)[None]
+            G = G + spec[:, None, None] * eye
+            dG[..., col["channel.specific_log_amplitude"]] = spec[:, None, None] * eye
+            dG[..., col["channel.specific_exponent"]] = -logf * spec[:, None, None] * eye
+        return G, dG
 
     def rightmost_root(self, theta, n_cheb=None):
         """Rightmost characteristic root (1/ms) at the fixed point for ``theta``
@@ -256,6 +305,16 @@ def features(G, kind):
     raise ModelError(f"feature must be 'csd' or 'log_psd', got {kind!r}.")
 
 
+def feature_jacobian(G, dG, kind):
+    """Derivatives of :func:`features` given dG (F, p, p, n): shape features.shape + (n,)."""
+    if kind == "csd":
+        i, j = np.triu_indices(G.shape[1])
+        out = dG[:, i, j, :]
+        return out.real if G.shape[1] == 1 else out
+    d = np.real(np.einsum("fii->fi", G))
+    return np.real(np.einsum("fiij->fij", dG)) / d[..., None]
+
+
 @dataclass
 class SpectralFit:
     """Result of :func:`fit_spectra`."""
@@ -275,7 +334,7 @@ class SpectralFit:
 
 def fit_spectra(model, data, freqs, free, inputs, outputs, *, feature="csd", readout_free=True, obs_priors=None,
                 noise_precision=None, check_stability="warn", max_iter=128, tol=0.1, callback=None, restarts=0,
-                seed=0, **vl_options):
+                seed=0, jacobian="auto", **vl_options):
     r"""Fit ``model``'s linear spectral response to a cross-spectral density.
 
     ``data``: (F, p, p) complex CSD, an (F,)/(F, 1) auto-spectrum for one
@@ -289,8 +348,11 @@ def fit_spectra(model, data, freqs, free, inputs, outputs, *, feature="csd", rea
     :class:`UnstableError`, None skips it. ``restarts``: further fits started
     from parameters drawn from the prior (``seed``); the one with the highest
     free energy is kept (the scheme is a local optimiser and spectra with
-    several peaks give multimodal posteriors). Other options go to
-    :func:`~tcmcompose.inference.variational_laplace`.
+    several peaks give multimodal posteriors). ``jacobian``: "analytic" (exact
+    sensitivities, :meth:`SpectralModel.predict_with_gradient`), "fd" (one-sided
+    finite differences of the prediction, step ``fd_step``), or "auto" (analytic
+    where the model allows it: no tabulated functions, linear couplings only).
+    Other options go to :func:`~tcmcompose.inference.variational_laplace`.
 
     The model's parameter values are restored afterwards. Returns a :class:`SpectralFit`.
     """
@@ -303,6 +365,7 @@ def fit_spectra(model, data, freqs, free, inputs, outputs, *, feature="csd", rea
         sm.scale_priors(np.real(np.einsum("fii->fi", G)))
         y = features(G, feature)
         g = lambda th: features(sm.predict(th), feature)      # noqa: E731
+        jac = _jacobian_option(sm, jacobian, feature)
         prior_G = sm.predict(sm.prior_mean)
         _stability(sm, sm.prior_mean, check_stability, "the prior mean")
         rng = np.random.default_rng(seed)
@@ -312,7 +375,7 @@ def fit_spectra(model, data, freqs, free, inputs, outputs, *, feature="csd", rea
             try:
                 cand = variational_laplace(g, y, pd.Series(sm.prior_mean, index=sm.names), np.diag(sm.prior_var),
                                            noise_precision=noise_precision, max_iter=max_iter, tol=tol,
-                                           callback=callback, x0=x0, **vl_options)
+                                           callback=callback, x0=x0, jacobian=jac, **vl_options)
             except ModelError:
                 if r == 0:
                     raise
@@ -324,6 +387,26 @@ def fit_spectra(model, data, freqs, free, inputs, outputs, *, feature="csd", rea
         return SpectralFit(post, sm, sm.freqs, G, pred, prior_G, feature, root)
     finally:
         model.params["value"] = saved
+
+
+def _jacobian_option(sm, mode, feature):
+    """The ``jacobian`` callable for variational_laplace (None: finite differences)."""
+    if mode == "fd":
+        return None
+    if mode not in ("auto", "analytic"):
+        raise ModelError(f"jacobian must be 'auto', 'analytic' or 'fd', got {mode!r}.")
+    from ..analysis.sensitivity import ModelSensitivity
+    try:
+        if sm._sens is None:
+            sm._sens = ModelSensitivity(sm.ev)
+        if np.any(sm.ev.current()[1].kind != 0):
+            raise ModelError("analytic sensitivities cover linear couplings only; this model has nonlinear "
+                             "coupling kinds. Use jacobian='fd'.")
+    except ModelError:
+        if mode == "analytic":
+            raise
+        return None
+    return lambda th: feature_jacobian(*sm.predict_with_gradient(th), feature)
 
 
 def _stability(sm, theta, mode, where):
