@@ -14,7 +14,7 @@ import sympy as sp
 from ..masses.symbols import TIME
 from ..masses.table import tables_of
 from . import unroll
-from .printer import NumbaPrinter
+from .printer import NumbaPrinter, VectorPrinter, vectorisable
 
 # columns of the integer layout array, one row per group
 XO, N, PO, UO, YO, DO, BO, CO, QO = range(9)
@@ -26,10 +26,11 @@ Layout (per group g, see ``layout[g]``: xo, n, po, uo, yo, do, bo, co, qo):
 state k of instance i is x[xo + k*n + i]; parameter k is params[po + k*n + i];
 input port k is u[uo + k*n + i]; output k is y[yo + k*n + i]. Derived
 parameter _qk (a sub-expression of parameters only, hoisted out of the time
-loop and computed once per run by g*_derive) is params[qo + k*n + i].
+loop and computed once per run by derive) is params[qo + k*n + i].
 """
 import math
 
+import numpy
 import numpy as np
 from numba import njit
 from tcmcompose.masses.table_kernel import table_eval  # tabulated functions, read from params' tail
@@ -228,6 +229,31 @@ class _GroupWriter:
             return head + ["    pass"]
         return head + ["    for _i in range(_n):"] + self._body(targets, inputs=False)
 
+    def derive_numpy(self):
+        """Lines of the Python ``derive`` that compute this group's derived
+        parameters with NumPy, vectorised over its instances (no compilation:
+        they run once per call), or None when an expression needs the compiled
+        kernel ``g<g>_derive`` (conditionals, tables, special functions)."""
+        g = self.g
+        items = sorted(self.derived.items(), key=lambda kv: int(kv[1].name[2:]))
+        exprs = [e for e, _ in items]
+        if not all(vectorisable(e) for e in exprs):
+            return None
+        pad = "        "
+        lines = [f"{pad}# group {g} ({self.mass.name})",
+                 f"{pad}_n, _po, _qo = layout[{g}, {N}], layout[{g}, {PO}], layout[{g}, {QO}]"]
+        if not exprs:
+            return [f"{pad}# group {g} ({self.mass.name}): no derived parameters"]
+        temps, reduced = _cse(exprs)
+        used = set().union(*(e.free_symbols for e in exprs))
+        lines += [f"{pad}{p} = _p[_po + {k}*_n:_po + {k + 1}*_n]" for k, p in enumerate(self.params)
+                  if self.sym[p] in used]
+        printer = VectorPrinter()
+        lines += [f"{pad}{printer.doprint(v)} = {printer.doprint(e)}" for v, e in temps]
+        lines += [f"{pad}_p[_qo + {int(q.name[2:])}*_n:_qo + {int(q.name[2:]) + 1}*_n] = {printer.doprint(e)}"
+                  for (_, q), e in zip(items, reduced)]
+        return lines
+
     def derive_kernel(self):
         """Derived parameters (hoisted parameter-only sub-expressions), once per run."""
         g = self.g
@@ -297,17 +323,31 @@ def generate_source(masses, version, unroll_plan=None):
     parts = [_HEADER.format(version=version)]
     writers = [_GroupWriter(g, m) for g, m in enumerate(masses)]
     unrolled = unroll.templates(writers) if unroll_plan is not None else None
+    derive_lines = []
     for w in writers:
         blocks = [w.outputs_kernel(), w.rhs_kernel(), w.outputs_dot_kernel(), w.noise_kernel(), w.jacobian()]
-        # the derive kernel last: it holds what the others hoisted; printed first for reading
-        blocks.insert(0, w.derive_kernel())
+        # derived parameters last: they hold what the others hoisted; printed first for reading
+        vector = w.derive_numpy()
+        if vector is None:
+            blocks.insert(0, w.derive_kernel())
+            derive_lines += [f"        # group {w.g} ({w.mass.name}): compiled, its expressions need it",
+                             f"        g{w.g}_derive(_p, layout[{w.g}, {N}], layout[{w.g}, {PO}], layout[{w.g}, {QO}])"]
+        else:
+            derive_lines += vector
         parts.append("\n" + w.title() + f"G{w.g}_N_DERIVED = {len(w.derived)}\n\n\n")
         for block in blocks:
             parts.append("\n".join(block) + "\n\n")
     parts.append("# ---- dispatchers: call every group with its offsets\n")
     no_out = lambda m: not m.outputs  # noqa: E731
+    parts.append("\n".join([
+        "def derive(params, layout):",
+        '    """Derived parameters of every group (parameter-only sub-expressions hoisted out',
+        "    of the kernels) into params[qo:], once per run: NumPy over a group's instances,",
+        '    not compiled (a compiled kernel only where an expression needs one)."""',
+        "    _p = params",
+        "    with numpy.errstate(all='ignore'):     # inf/NaN as in the kernels (error_model='numpy')"]
+        + derive_lines + ["        pass"]) + "\n\n\n")
     for block in (
-        _dispatcher("derive", "params, layout", "derive(params", masses, (N, PO, QO)),
         _dispatcher("outputs", "t, x, params, y, layout", "outputs(t, x, params, y", masses,
                     (XO, N, PO, QO, YO), no_out),
         _dispatcher("derivs", "t, x, params, u, dx, layout", "rhs(t, x, params, u, dx", masses,

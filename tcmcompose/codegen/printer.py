@@ -5,6 +5,7 @@ from the expression tree (never by pasting user text), with ``math.*`` calls
 that Numba compiles, and explicit branches for the step functions.
 """
 import sympy as sp
+from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pycode import PythonCodePrinter
 
 
@@ -58,6 +59,38 @@ class NumbaPrinter(PythonCodePrinter):
 
     def _print_BooleanFalse(self, expr):
         return "False"
+
+
+#: functions :class:`VectorPrinter` prints as NumPy ufuncs
+_UFUNCS = (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh, sp.asin, sp.acos, sp.atan)
+
+
+def vectorisable(expr):
+    """True if ``expr`` is arithmetic, powers and :data:`_UFUNCS` only (no
+    conditionals, tables or special functions), so :class:`VectorPrinter`
+    prints it as NumPy code with the same operations as the kernels."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Symbol, sp.Number, sp.Add, sp.Mul, sp.Pow, sp.core.numbers.NumberSymbol)):
+            continue
+        if isinstance(node, sp.Function) and node.func in _UFUNCS:
+            continue
+        return False
+    return True
+
+
+class VectorPrinter(NumPyPrinter):
+    """Print :func:`vectorisable` expressions over NumPy arrays: ``numpy.exp``
+    etc., with numbers and powers printed as :class:`NumbaPrinter` does."""
+
+    def __init__(self, **settings):
+        settings.setdefault("fully_qualified_modules", True)
+        super().__init__(settings)
+
+    def _print_Float(self, expr):
+        return repr(float(expr))
+
+    def _print_Pow(self, expr, rational=False):
+        return self._hprint_Pow(expr, rational=rational, sqrt="numpy.sqrt")
 
 
 def print_assignments(assignments, result_lines, names, indent):

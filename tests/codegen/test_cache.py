@@ -2,7 +2,7 @@
 
 Most cases only generate and import modules (no Numba compilation); the
 Numba-entry and concurrency cases compile one small kernel of a module
-(``derive``, the hoisted parameter expressions), which is enough to write and read real ``.nbi``/``.nbc`` files.
+(``noise_sigma``, empty for these masses), which is enough to write and read real ``.nbi``/``.nbc`` files.
 """
 import os
 import subprocess
@@ -35,8 +35,8 @@ def folder(tmp_path, monkeypatch):
 
 
 def small(module):
-    """Compile (or load) and run the module's ``derive`` kernel on an empty layout (no work)."""
-    module.derive(np.zeros(4), np.zeros((1, 16), dtype=np.int64))
+    """Compile (or load) and run the module's ``noise_sigma`` kernel on an empty layout (no work)."""
+    module.noise_sigma(0.0, np.zeros(1), np.zeros(4), np.zeros(1), np.zeros((1, 16), dtype=np.int64))
 
 
 def load(mass):
@@ -90,9 +90,9 @@ def _nbc_files(folder, module, kernel):
 def test_damaged_numba_entry_is_discarded_and_recompiled(folder, fault):
     m = fresh_mass()
     module, path, _ = load(m)
-    small(module)                                       # compiles and writes derive's .nbi/.nbc
-    assert sum(module.derive.stats.cache_misses.values()) == 1
-    nbc = _nbc_files(folder, module, "derive")
+    small(module)                                       # compiles and writes noise_sigma's .nbi/.nbc
+    assert sum(module.noise_sigma.stats.cache_misses.values()) == 1
+    nbc = _nbc_files(folder, module, "noise_sigma")
     assert nbc
     forget(module)
     if fault == "truncated data":
@@ -104,14 +104,14 @@ def test_damaged_numba_entry_is_discarded_and_recompiled(folder, fault):
         module, _, cold = load(m)
     assert not cold
     small(module)                                   # recompiled, not an UnpicklingError
-    assert sum(module.derive.stats.cache_misses.values()) == 1
+    assert sum(module.noise_sigma.stats.cache_misses.values()) == 1
     # healed: the next process (here: the next import) loads it without a warning and without compiling
     forget(module)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         module, _, _ = load(m)
     small(module)
-    assert sum(module.derive.stats.cache_hits.values()) == 1
+    assert sum(module.noise_sigma.stats.cache_hits.values()) == 1
 
 
 def test_cache_variable_naming_a_file_is_a_named_error(tmp_path, monkeypatch):
@@ -166,9 +166,9 @@ barrier, n = Path(sys.argv[2]), int(sys.argv[3])
 while len(list(barrier.iterdir())) < n:
     time.sleep(0.002)
 with cache.building([mass], tc.__version__) as (module, path, cold):
-    module.derive(np.zeros(4), np.zeros((1, 16), dtype=np.int64))   # the "warm-up": compiled once, under the lock
-print(json.dumps({"cold": cold, "misses": sum(module.derive.stats.cache_misses.values()),
-                  "hits": sum(module.derive.stats.cache_hits.values())}))
+    module.noise_sigma(0.0, np.zeros(1), np.zeros(4), np.zeros(1), np.zeros((1, 16), dtype=np.int64))  # compiled once
+print(json.dumps({"cold": cold, "misses": sum(module.noise_sigma.stats.cache_misses.values()),
+                  "hits": sum(module.noise_sigma.stats.cache_hits.values())}))
 """
 
 

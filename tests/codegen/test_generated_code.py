@@ -5,6 +5,7 @@ import sys
 import textwrap
 
 import numpy as np
+import pytest
 
 import tcmcompose as tc
 from tcmcompose.codegen.reference import ReferenceModel
@@ -89,3 +90,25 @@ def test_second_build_in_new_process_loads_from_cache(tmp_path):
     first, second = run(), run()
     assert first[0] == "True" and first[2] != "0"       # generated and compiled
     assert second[0] == "False" and second[1] == "True" and second[2] == "0"   # cache hit, no compile
+
+
+def test_derived_parameters_by_numpy_or_a_compiled_kernel():
+    """Parameter-only sub-expressions (hoisted out of the kernels) are
+    computed once per call: with NumPy over a group's instances when they are
+    arithmetic and elementary functions (nothing compiled), by the group's
+    compiled kernel when one needs more (here Max); both follow the formulas
+    and every edit of a parameter."""
+    m = tc.Mass("derived_np", states={"x": 1.0}, params={"tau": 4.0, "T": 0.5}, inputs=["u"],
+                outputs={"x": "x"}, equations={"x": "-x*exp(-T)/tau + u"})
+    net = tc.Network([tc.Node("n", {"M": m})] * 3, np.zeros((3, 3)), labels=["a", "b", "c"])
+    model = tc.build(net, eager=False)
+    model.set_param("M.tau", [1.0, 2.0, 4.0])
+    model.set_param("c.M.T", 2.0)
+    p = model.param_vector()
+    tau, T = np.array([1.0, 2.0, 4.0]), np.array([0.5, 0.5, 2.0])
+    assert p[model._low.n_p:] == pytest.approx(-np.exp(-T) / tau, rel=1e-15)
+    assert "g0_derive" not in model.source
+    pw = tc.build(tc.Mass("derived_max", states={"x": 1.0}, params={"tau": 4.0, "T": 0.5},
+                          equations={"x": "-x/tau + Max(T, 0.2)"}), eager=False)
+    pw.set_param("derived_max.T", 0.1)
+    assert "g0_derive(" in pw.source and sorted(pw.param_vector()[2:]) == pytest.approx([-0.25, 0.2])
