@@ -41,6 +41,11 @@ kernel = njit(cache=True, nogil=True, error_model="numpy")
 '''
 
 
+# expressions whose free symbols are those of their arguments (no bound variables)
+_UNION_OF_ARGS = (sp.Add, sp.Mul, sp.Pow, sp.Function, sp.Piecewise, sp.functions.elementary.piecewise.ExprCondPair,
+                  sp.core.relational.Relational, sp.logic.boolalg.BooleanFunction)
+
+
 def reuse_subtrees(expr, swap):
     """``expr`` with every occurrence of a key of ``swap`` replaced by its symbol.
 
@@ -89,6 +94,8 @@ class _GroupWriter:
         self.printer = NumbaPrinter(tables=(g, [t.name for t in tables_of(mass)]))
         self.param_syms = {self.sym[p] for p in self.params}
         self.derived = {}          # expression of parameters only -> symbol _qk
+        self._hoisted = {}         # expression -> hoisted form
+        self._free = {}            # expression -> its free symbols
         # an output used inside the equations, read back from y instead of recomputed
         self.out_syms = {o: sp.Symbol(f"_o_{o}", real=True) for o in self.outputs}
 
@@ -98,20 +105,41 @@ class _GroupWriter:
             self.derived[expr] = sp.Symbol(f"_q{len(self.derived)}", real=True)
         return self.derived[expr]
 
+    def _symbols(self, e):
+        """``e.free_symbols``, memoised per subexpression (SymPy recomputes it
+        through the whole tree on every call, which made hoisting quadratic)."""
+        got = self._free.get(e)
+        if got is None:
+            if e.args and isinstance(e, _UNION_OF_ARGS):
+                got = frozenset().union(*(self._symbols(a) for a in e.args))
+            else:
+                got = frozenset(e.free_symbols)
+            self._free[e] = got
+        return got
+
     def _param_only(self, e):
-        return e.free_symbols <= self.param_syms
+        return self._symbols(e) <= self.param_syms
 
     def hoist(self, e):
+        """``e`` with its parameter-only sub-expressions replaced by derived
+        parameters ``_qk``; memoised (the kernels and the Jacobian entries
+        share most of their sub-expressions)."""
+        got = self._hoisted.get(e)
+        if got is None:
+            got = self._hoisted[e] = self._hoist(e)
+        return got
+
+    def _hoist(self, e):
         if e.is_Atom or isinstance(e, sp.logic.boolalg.BooleanAtom):
             return e
-        if e.free_symbols and self._param_only(e):
+        if self._symbols(e) and self._param_only(e):
             return self._q(e)
         if isinstance(e, sp.Piecewise):    # keep (value, condition) pairs as pairs
             return sp.Piecewise(*[(self.hoist(a.expr), self.hoist(a.cond)) for a in e.args])
         if isinstance(e, (sp.Add, sp.Mul)):
             const = [a for a in e.args if self._param_only(a)]
             rest = [a for a in e.args if not self._param_only(a)]
-            if len([a for a in const if a.free_symbols]) and (len(const) > 1 or not const[0].is_Atom):
+            if len([a for a in const if self._symbols(a)]) and (len(const) > 1 or not const[0].is_Atom):
                 return e.func(self._q(e.func(*const)), *[self.hoist(a) for a in rest])
         return e.func(*[self.hoist(a) for a in e.args])
 
