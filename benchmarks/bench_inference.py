@@ -9,8 +9,9 @@
 2. A 76-node Jansen-Rit network with delays: all 76 x 76 cross-spectra at 128
    frequencies, ``predict_csd`` (blocks) against the Python Woodbury path
    with the three-operand einsum it used before.
-3. Variational Laplace on one column (10 free parameters, finite-difference
-   sensitivities): time per iteration and per fit.
+3. Sensitivities of the column's CSD (10 connection gains + 4 noise
+   parameters): one Jacobian, a Variational Laplace iteration and a fit with
+   analytic against finite-difference sensitivities.
 
 Medians of repeated runs; note the machine load (printed) with the figures.
 """
@@ -56,16 +57,41 @@ def column():
     t_old = median_time(generic)
     print(f"TCM column, 128 freqs, from a parameter vector: {t_new * 1e3:7.2f} ms (generic path "
           f"{t_old * 1e3:7.2f} ms, ratio {t_old / t_new:5.1f}x)")
+    sensitivities(model, col, f, free, sm, theta)
+
+
+def sensitivities(model, col, f, free, sm, theta):
+    """Analytic against finite-difference sensitivities: one Jacobian of the CSD, a VL
+    iteration and a whole fit (same data, same start)."""
+    from tcmcompose.inference.spectra import feature_jacobian, features
+
+    def fd_jacobian():          # what variational_laplace does without a jacobian: one-sided steps
+        g0 = features(sm.predict(theta), "csd")
+        for j in range(len(theta)):
+            e = np.zeros(len(theta))
+            e[j] = np.exp(-8.0)
+            features(sm.predict(theta + e), "csd") - g0
+
+    t_an = median_time(lambda: feature_jacobian(*sm.predict_with_gradient(theta), "csd"))
+    t_fd = median_time(fd_jacobian)
+    print(f"CSD Jacobian, {len(theta)} parameters: analytic {t_an * 1e3:7.2f} ms, finite differences "
+          f"{t_fd * 1e3:7.2f} ms (ratio {t_fd / t_an:4.1f}x)")
     G = sm.predict(theta)
     data = G * np.exp(0.05 * np.random.default_rng(0).standard_normal(G.shape))
-    iters = []
-    t0 = time.perf_counter()
-    fit = tc.fit_spectra(model, data, f, free, col.input_targets, col.lfp_weights, readout_free=False,
-                         check_stability=None, max_iter=32, callback=lambda d: iters.append(time.perf_counter()))
-    t_fit = time.perf_counter() - t0
-    per_iter = statistics.median(np.diff(iters)) if len(iters) > 2 else float("nan")
-    print(f"VL on one column, 14 parameters (FD sensitivities): {per_iter * 1e3:7.1f} ms per iteration, "
-          f"{t_fit:6.1f} s for {fit.posterior.n_iter} iterations")
+    rows = {}
+    for jac in ("analytic", "fd"):
+        iters = []
+        t0 = time.perf_counter()
+        fit = tc.fit_spectra(model, data, f, free, col.input_targets, col.lfp_weights, readout_free=False,
+                             check_stability=None, max_iter=32, jacobian=jac,
+                             callback=lambda d: iters.append(time.perf_counter()))
+        t_fit = time.perf_counter() - t0
+        per_iter = statistics.median(np.diff(iters)) if len(iters) > 2 else float("nan")
+        rows[jac] = (per_iter, t_fit, fit.posterior.n_iter, fit.posterior.F)
+        print(f"VL on one column, {len(theta)} parameters ({jac:>8} sensitivities): {per_iter * 1e3:7.1f} ms per "
+              f"iteration, {t_fit:6.2f} s for {fit.posterior.n_iter} iterations, F = {fit.posterior.F:.2f}")
+    print(f"  ratio fd/analytic: {rows['fd'][0] / rows['analytic'][0]:4.1f}x per iteration, "
+          f"{rows['fd'][1] / rows['analytic'][1]:4.1f}x per fit")
 
 
 def old_csd(H):
