@@ -334,15 +334,28 @@ class _GroupWriter:
         return lines + ["    for _i in range(_n):"] + self._body(targets)
 
 
-def _dispatcher(name, args, call, groups, cols, skip=None):
-    lines = ["@kernel", f"def {name}({args}):"]
-    body = []
-    for g in range(len(groups)):
-        if skip is not None and skip(groups[g]):
-            continue
-        offs = ", ".join(f"layout[{g}, {c}]" for c in cols)
-        body.append(f"    g{g}_{call}, {offs})")
-    return lines + (body or ["    pass"])
+_OFFSET_NAMES = {XO: "_xo", N: "_n", PO: "_po", UO: "_uo", YO: "_yo", DO: "_do", BO: "_bo", CO: "_co", QO: "_qo"}
+
+
+def _group_loop(block):
+    """(module-level lines, loop lines) of a group kernel written by _GroupWriter:
+    what precedes its ``@kernel`` line, and its body (empty for ``pass``)."""
+    at = block.index("@kernel")
+    body = block[at + 2:]
+    return block[:at], ([] if body == ["    pass"] else body)
+
+
+def _flat(name, args, loops, cols, doc):
+    """One kernel that runs every group's loop in turn with its offsets from
+    ``layout`` (one compilation, however many groups; the loops are the group
+    kernels' bodies)."""
+    lines = ["@kernel", f"def {name}({args}):", f'    """{doc}"""']
+    names = ", ".join(_OFFSET_NAMES[c] for c in cols)
+    for g, mass_name, body in loops:
+        if body:
+            lines += [f"    # group {g} ({mass_name})",
+                      f"    {names} = " + ", ".join(f"layout[{g}, {c}]" for c in cols)] + body
+    return lines + (["    pass"] if len(lines) == 3 else [])
 
 
 def generate_source(masses, version, unroll_plan=None):
@@ -352,21 +365,25 @@ def generate_source(masses, version, unroll_plan=None):
     writers = [_GroupWriter(g, m) for g, m in enumerate(masses)]
     unrolled = unroll.templates(writers) if unroll_plan is not None else None
     derive_lines = []
+    loops = {kind: [] for kind in ("outputs", "rhs", "outputs_dot", "noise", "jacobian")}
     for w in writers:
-        blocks = [w.outputs_kernel(), w.rhs_kernel(), w.outputs_dot_kernel(), w.noise_kernel(), w.jacobian()]
+        blocks = {"outputs": w.outputs_kernel(), "rhs": w.rhs_kernel(), "outputs_dot": w.outputs_dot_kernel(),
+                  "noise": w.noise_kernel(), "jacobian": w.jacobian()}
         # derived parameters last: they hold what the others hoisted; printed first for reading
         vector = w.derive_numpy()
+        parts.append("\n" + w.title() + f"G{w.g}_N_DERIVED = {len(w.derived)}\n")
         if vector is None:
-            blocks.insert(0, w.derive_kernel())
+            parts.append("\n\n" + "\n".join(w.derive_kernel()) + "\n\n\n")
             derive_lines += [f"        # group {w.g} ({w.mass.name}): compiled, its expressions need it",
                              f"        g{w.g}_derive(_p, layout[{w.g}, {N}], layout[{w.g}, {PO}], layout[{w.g}, {QO}])"]
         else:
             derive_lines += vector
-        parts.append("\n" + w.title() + f"G{w.g}_N_DERIVED = {len(w.derived)}\n\n\n")
-        for block in blocks:
-            parts.append("\n".join(block) + "\n\n")
-    parts.append("# ---- dispatchers: call every group with its offsets\n")
-    no_out = lambda m: not m.outputs  # noqa: E731
+        for kind, block in blocks.items():
+            head, body = _group_loop(block)
+            loops[kind].append((w.g, w.mass.name, body))
+            parts.append("".join(line + "\n" for line in head if line))
+        parts.append("\n")
+    parts.append("\n# ---- kernels: every group's loop in turn, offsets from layout[g]\n")
     parts.append("\n".join([
         "def derive(params, layout):",
         '    """Derived parameters of every group (parameter-only sub-expressions hoisted out',
@@ -375,17 +392,16 @@ def generate_source(masses, version, unroll_plan=None):
         "    _p = params",
         "    with numpy.errstate(all='ignore'):     # inf/NaN as in the kernels (error_model='numpy')"]
         + derive_lines + ["        pass"]) + "\n\n\n")
+    x, p = "t, _x, _p, ", "layout"
     for block in (
-        _dispatcher("outputs", "t, x, params, y, layout", "outputs(t, x, params, y", masses,
-                    (XO, N, PO, QO, YO), no_out),
-        _dispatcher("derivs", "t, x, params, u, dx, layout", "rhs(t, x, params, u, dx", masses,
-                    (XO, N, PO, QO, UO)),
-        _dispatcher("outputs_dot", "t, x, params, dx, yd, layout", "outputs_dot(t, x, params, dx, yd",
-                    masses, (XO, N, PO, QO, YO), no_out),
-        _dispatcher("noise_sigma", "t, x, params, sig, layout", "noise(t, x, params, sig", masses,
-                    (XO, N, PO, QO), lambda m: not m.noise),
-        _dispatcher("jacobian_pieces", "t, x, params, u, vd, vb, vc, layout",
-                    "jacobian(t, x, params, u, vd, vb, vc", masses, (XO, N, PO, QO, UO, DO, BO, CO)),
+        _flat("outputs", x + "_y, " + p, loops["outputs"], (XO, N, PO, QO, YO), "Outputs y(x)."),
+        _flat("derivs", x + "_u, _dx, " + p, loops["rhs"], (XO, N, PO, QO, UO), "dx/dt for inputs u."),
+        _flat("outputs_dot", x + "_dx, _yd, " + p, loops["outputs_dot"], (XO, N, PO, QO, YO),
+              "dy/dt from dx/dt (Hermite history)."),
+        _flat("noise_sigma", x + "_sig, " + p, loops["noise"], (XO, N, PO, QO),
+              "Additive noise intensities (parameters only)."),
+        _flat("jacobian_pieces", x + "_u, _vd, _vb, _vc, " + p, loops["jacobian"], (XO, N, PO, QO, UO, DO, BO, CO),
+              "Values of the df/dx, df/du and dy/dx entries (patterns GROUP_PATTERNS)."),
     ):
         parts.append("\n".join(block) + "\n\n\n")
     parts.append(f"HAS_NOISE = {any(m.noise for m in masses)}  # else noise_sigma is never called\n")
@@ -393,7 +409,9 @@ def generate_source(masses, version, unroll_plan=None):
     parts.append("GROUP_PATTERNS = (" + "".join(
         f"(G{g}_D_PATTERN, G{g}_B_PATTERN, G{g}_C_PATTERN), " for g in range(len(masses))) + ")\n\n")
     if unroll_plan is None:
-        parts.append(unroll.STUBS + "\n\n")
+        derivs = _flat("stage_derivs", x + "_u, _y, _ye, _w, _dx, " + p, loops["rhs"], (XO, N, PO, QO, UO),
+                       "dx/dt from a complete u (_y, _ye, _w: used by unrolled modules only).")
+        parts.append(unroll.STUBS + "\n\n" + "\n".join(derivs) + "\n\n\n")
     else:
         parts.append(unroll.render_unrolled(writers, unroll_plan, [len(w.derived) for w in writers], unrolled)
                      + "\n\n")

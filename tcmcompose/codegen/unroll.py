@@ -15,7 +15,7 @@ a small model's module are written out instance by instance:
   from ``y`` instead of recomputing them, with every local connection written
   out as ``port += w[k] * ye[src]``.
 
-In other modules they just call the group kernels (:data:`STUBS`).
+In other modules they are the group loops (:data:`STUBS`).
 
 The local connections are baked in by structure (source and target), never
 by value: their weights arrive in ``w`` at every run, and a connection that
@@ -66,21 +66,11 @@ def plan_unroll(lowered, unroll=None):
 
 
 STUBS = '''
-# ---- stage kernels of the time loop: the group kernels (no unrolling)
+# ---- stage kernels of the time loop: the group loops (no unrolling)
 UNROLLED = False
 LOCAL_SRC = LOCAL_DST = ()
-
-
-@kernel
-def stage_outputs(t, x, params, y, layout):
-    outputs(t, x, params, y, layout)
-
-
-@kernel
-def stage_derivs(t, x, params, u, y, ye, w_local, dx, layout):
-    """dx/dt from a complete u (y, ye, w_local: used by unrolled modules only)."""
-    derivs(t, x, params, u, dx, layout)
-'''
+stage_outputs = outputs         # (one kernel: the loop and the driver share its compilation)
+'''   # generate.py appends stage_derivs: the group loops of derivs with the stage signature
 
 
 _INDEX = re.compile(r"\[(_xo|_po|_qo|_uo|_yo) \+ (?:(\d+)\*_n \+ |(_n) \+ )?_i\]")
