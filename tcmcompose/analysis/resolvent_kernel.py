@@ -50,6 +50,25 @@ def _solve_small(A, X):
 
 
 @njit(cache=True)
+def _dot(A, B):
+    """A @ B: plain loops for small products (a BLAS call this small costs more than
+    its arithmetic when the library's threads must be woken on a busy machine), BLAS
+    above about 10^5 multiply-adds."""
+    n, k = A.shape
+    m = B.shape[1]
+    if n * k * m > 100_000:
+        return np.dot(np.ascontiguousarray(A), np.ascontiguousarray(B))
+    out = np.zeros((n, m), dtype=np.complex128)
+    for i in range(n):
+        for q in range(k):
+            a = A[i, q]
+            if a != 0:
+                for j in range(m):
+                    out[i, j] += a * B[q, j]
+    return out
+
+
+@njit(cache=True)
 def resolvent_rows(s, D, blk_ptr, blk_states, col_ptr, blk_cols, out_ptr, blk_outs, bin_ptr, blk_bins,
                    Bfull, Bin, Cfull, e_src, e_dst, e_gain, e_delay, rows):
     """Rows ``rows`` of (sI - D - B K(s) C)^-1 B_in for every s: (F, len(rows), m) complex.
@@ -78,6 +97,8 @@ def resolvent_rows(s, D, blk_ptr, blk_states, col_ptr, blk_cols, out_ptr, blk_ou
     Xbuf = np.empty((kmax, cmax), dtype=np.complex128)
     K = np.zeros((nu, ny), dtype=np.complex128)
     GBr = np.zeros((nr, nu), dtype=np.complex128)
+    # product order of (A^-1 B)[rows] K corr by operation count
+    left_first = nr * ny * (nu + m) <= nu * m * (ny + nr)
     for f in range(F):
         sf = s[f]
         CGB[:, :] = 0.0
@@ -119,18 +140,20 @@ def resolvent_rows(s, D, blk_ptr, blk_states, col_ptr, blk_cols, out_ptr, blk_ou
         K[:, :] = 0.0
         for e in range(ne):
             K[e_dst[e], e_src[e]] += e_gain[e] * np.exp(-sf * e_delay[e])
-        inner = -np.dot(CGB, K)
+        inner = -_dot(CGB, K)
         for i in range(ny):
             inner[i, i] += 1.0
         for i in range(nr):
             GBr[i, :] = GB[rows[i], :]
-        T = np.dot(GBr, K)
         if ny <= 24:
             _solve_small(inner, CGBin)              # CGBin <- (I - CGB K)^-1 C A^-1 B_in
             corr = CGBin
         else:
             corr = np.ascontiguousarray(np.linalg.solve(inner, CGBin))
-        res = np.dot(T, corr)
+        if left_first:                              # (A^-1 B)[rows] K, then times corr
+            res = _dot(_dot(GBr, K), corr)
+        else:                                       # K corr first: fewer products for many rows
+            res = _dot(GBr, _dot(K, corr))
         for i in range(nr):
             for j in range(m):
                 out[f, i, j] = GBin[rows[i], j] + res[i, j]

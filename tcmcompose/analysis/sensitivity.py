@@ -34,11 +34,34 @@ Differential Calculus*, ch. 8, for :math:`dM^{-1} = -M^{-1} dM M^{-1}`).
 """
 import numpy as np
 import scipy.sparse as sps
+from numba import njit
 import sympy as sp
 
 from ..codegen.sensitivity import BLOCKS_ROWS, mass_sensitivity, unsupported
 from ..errors import ModelError
 from ..networks.coupling import Coupling
+
+
+@njit(cache=True, nogil=True)
+def entry_sums(Lw, Z, rows, cols, weight, scale, out):
+    """out[f, p, m, j] += sum_e Lw[f, p, rows[e]] Z[f, cols[e], m] scale[f, e] weight[e, j]
+    (one term per Jacobian entry (rows[e], cols[e]); ``scale`` of shape (F, 0) means 1)."""
+    F, p, _ = Lw.shape
+    m = Z.shape[2]
+    E, P = weight.shape
+    unit = scale.shape[1] == 0
+    for f in range(F):
+        for e in range(E):
+            z = Z[f, cols[e]]
+            c = 1.0 + 0.0j if unit else scale[f, e]
+            for a in range(p):
+                lc = Lw[f, a, rows[e]] * c
+                for b in range(m):
+                    v = lc * z[b]
+                    for j in range(P):
+                        w = weight[e, j]
+                        if w != 0.0:
+                            out[f, a, b, j] += v * w
 
 
 class ModelSensitivity:
@@ -233,22 +256,24 @@ class ModelSensitivity:
         ev = self.ev
         _, coef, dl = ev.entries(vd, vb, vc, gain, delay)
         Z = ev.resolvent(s, vd, vb, vc, gain, delay, Bin, np.arange(ev.n))                 # (F, n, m)
-        Lw = readout @ ev.resolvent(s, vd, vb, vc, gain, delay, np.eye(ev.n), rows)        # (F, p, n)
-        H = readout @ Z[:, rows, :]
+        # small products by einsum's own loops: BLAS threads woken for products this small
+        # cost milliseconds on a busy machine (and numpy's complex @ float skips BLAS anyway)
+        Lw = np.ascontiguousarray(np.einsum("pk,fkn->fpn", readout,
+                                            ev.resolvent(s, vd, vb, vc, gain, delay, np.eye(ev.n), rows)))
+        H = np.einsum("pk,fkm->fpm", readout, Z[:, rows, :])
         F, p, m, P = len(s), H.shape[1], H.shape[2], dvd.shape[1]
+        dH = np.zeros((F, p, m, P), dtype=complex)
+        none = np.zeros((F, 0), dtype=complex)
         # D entries carry no s: dH = sum_e dvd[e] L[:, r_e] Z[c_e, :]
-        LZ = Lw[:, :, None, ev.d_r] * np.transpose(Z[:, ev.d_c, :], (0, 2, 1))[:, None]     # (F, p, m, E)
-        dH = (LZ.reshape(-1, LZ.shape[-1]) @ dvd).reshape(F, p, m, P)
+        entry_sums(Lw, Z, ev.d_r, ev.d_c, np.ascontiguousarray(dvd), none, dH)
         if len(coef):
             eb, ec, ee = ev.ent_b, ev.ent_c, ev.ent_edge
             dcoef = (dvb[eb] * (vc[ec] * gain[ee])[:, None] + dvc[ec] * (vb[eb] * gain[ee])[:, None]
                      + dgain[ee] * (vb[eb] * vc[ec])[:, None])                                # (E_c, P)
             phase = np.exp(-s[:, None] * dl[None, :])                                         # (F, E_c)
-            LZc = Lw[:, :, None, self.ent_rows] * np.transpose(Z[:, self.ent_cols, :], (0, 2, 1))[:, None]
-            LZc *= phase[:, None, None, :]
-            dH += (LZc.reshape(-1, LZc.shape[-1]) @ dcoef).reshape(F, p, m, P)
+            entry_sums(Lw, Z, self.ent_rows, self.ent_cols, np.ascontiguousarray(dcoef), phase, dH)
             dtau = ddelay[ee]
             if np.any(dtau):      # d e^{-s tau} = -s e^{-s tau} dtau
-                LZc *= (-s)[:, None, None, None] * coef[None, None, None, :]
-                dH += (LZc.reshape(-1, LZc.shape[-1]) @ dtau).reshape(F, p, m, P)
+                entry_sums(Lw, Z, self.ent_rows, self.ent_cols, np.ascontiguousarray(dtau),
+                           (-s)[:, None] * coef[None, :] * phase, dH)
         return H, Z, dH

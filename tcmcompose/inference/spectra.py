@@ -200,11 +200,11 @@ class SpectralModel:
         Z = self.transfer(theta)
         nn, nr = len(self.neural), len(self.readout)
         R = self.R0 * (np.exp(theta[nn:nn + nr])[None, :] if nr else 1.0)
-        H = R[None, :, :] @ Z                                      # (F, p, m)
+        H = np.einsum("pk,fkm->fpm", R, Z)                         # (F, p, m)
         o = dict(zip(self.names[nn + nr:], theta[nn + nr:]))
         f = self.freqs
         Su = np.exp(o["innovation.log_amplitude"]) * f ** (-o["innovation.exponent"])
-        G = (2.0 / 1000.0) * (H * Su[:, None, None]) @ np.conj(np.transpose(H, (0, 2, 1)))
+        G = np.einsum("fpm,fqm->fpq", H, (2.0 / 1000.0) * Su[:, None, None] * np.conj(H))
         G = G + (np.exp(o["channel.common_log_amplitude"]) * f ** (-o["channel.common_exponent"]))[:, None, None]
         if self.p > 1:
             spec = np.exp(o["channel.specific_log_amplitude"]) * f ** (-o["channel.specific_exponent"])
