@@ -36,6 +36,7 @@ def build(obj, eager=True, unroll=None):
         if eager:
             model._warm_up()
     model.build_info = {"seconds": time.perf_counter() - t0, "generated": cold, "path": str(path)}
+    model._unroll = unroll          # (a copy rebuilt with it gets the same kernels)
     return model
 
 
@@ -406,7 +407,7 @@ class CompiledModel:
         data = {"params": self.params, "connections": self.connections, "x0": self.x0, "u_base": self.u_base,
                 "couplings": [(np.asarray(c.weights), np.asarray(c.delays)) for c in self.couplings],
                 "tables": dict(self.tables.items())}
-        return _unpickle, (self.network, bool(self._mod.UNROLLED), data)
+        return _unpickle, (self.network, self.__dict__.get("_unroll", bool(self._mod.UNROLLED)), data)
 
     def __repr__(self):
         groups = ", ".join(f"{g.mass.name}×{g.n}" for g in self._low.groups)

@@ -413,8 +413,9 @@ def generate_source(masses, version, unroll_plan=None):
                        "dx/dt from a complete u (_y, _ye, _w: used by unrolled modules only).")
         parts.append(unroll.STUBS + "\n\n" + "\n".join(derivs) + "\n\n\n")
     else:
-        parts.append(unroll.render_unrolled(writers, unroll_plan, [len(w.derived) for w in writers], unrolled)
-                     + "\n\n")
+        bodies = {kind: [body for _, _, body in loops[kind]] for kind in ("outputs", "rhs")}
+        parts.append(unroll.render_unrolled(writers, unroll_plan, [len(w.derived) for w in writers], unrolled,
+                                            bodies) + "\n\n")
     template = _TEMPLATE.read_text()
     parts.append(template.split("# ---- template begins ----\n", 1)[1])
     parts.append("\n\n# The time loops that call stage_outputs and stage_derivs are shared by every model:\n"

@@ -25,6 +25,13 @@ pass handles it. So editing weights or delays never needs a rebuild.
 Unrolling stops above :data:`MAX_INSTANCES` instances or
 :data:`MAX_EDGES` local connections, which bounds its compile time; larger
 models use the group kernels only, whose compile time does not grow with size.
+Within a small model, a group of more than :data:`MAX_GROUP_INSTANCES`
+instances (20 Jansen-Rit nodes beside a thalamus) keeps its loop inside the
+stage kernels, with its offsets written in: its loop is already efficient,
+and unrolled it would dominate the compile time (Numba lowers an unrolled
+kernel at a few ms per line: 20-node Jansen-Rit + thalamus, stage kernels
+5.3 s unrolled, ~1.5 s with the Jansen-Rit group looped). Local connections
+into a looped group stay in the generic edge pass.
 """
 import re
 from dataclasses import dataclass
@@ -33,6 +40,7 @@ from ..errors import ModelError
 
 MAX_INSTANCES = 64
 MAX_EDGES = 1024
+MAX_GROUP_INSTANCES = 8
 
 
 @dataclass(frozen=True)
@@ -43,13 +51,15 @@ class UnrollPlan:
     layout: tuple        # per group: (xo, n, po, uo, yo)
     n_params: int        # base parameters; derived parameters follow
     edges: tuple         # per local connection, in connection-table order: (src y, dst u)
+    looped: tuple = ()   # groups kept as loops (more than MAX_GROUP_INSTANCES instances)
 
 
 def plan_unroll(lowered, unroll=None):
     """The :class:`UnrollPlan` of a lowered model, or None for group kernels only.
 
-    ``unroll``: None decides by size, True forces unrolling (any size; the
-    compile time then grows with the model), False never unrolls.
+    ``unroll``: None decides by size (large groups stay loops), True forces
+    unrolling of every instance (any size; the compile time then grows with
+    the model), False never unrolls.
     """
     if unroll not in (None, True, False):
         raise ModelError(f"unroll={unroll!r}; use None (decide by size), True or False.")
@@ -62,7 +72,10 @@ def plan_unroll(lowered, unroll=None):
     edges = tuple((lowered.y_index(k, c.source, c.output), lowered.u_index(k, c.target, c.port))
                   for k, node in enumerate(nodes) for c in node.connections)
     layout = tuple(tuple(int(v) for v in row) for row in lowered.base_layout)
-    return UnrollPlan(layout, int(lowered.n_p), edges)
+    looped = () if unroll else tuple(k for k, g in enumerate(lowered.groups) if g.n > MAX_GROUP_INSTANCES)
+    if len(looped) == len(lowered.groups):
+        return None
+    return UnrollPlan(layout, int(lowered.n_p), edges, looped)
 
 
 STUBS = '''
@@ -93,11 +106,12 @@ def templates(writers):
     return [(w.outputs_parts(), w.rhs_reusing_outputs()) for w in writers]
 
 
-def render_unrolled(writers, plan, n_derived, parts):
+def render_unrolled(writers, plan, n_derived, parts, loops):
     """Source of the unrolled ``stage_outputs`` and ``stage_derivs`` (see the module
     docstring): the group templates ``parts`` (from :func:`templates`)
     instantiated once per instance; ``n_derived`` is the derived-parameter
-    count of each group."""
+    count of each group; ``loops``: per group, the loop bodies of its outputs
+    and right-hand side for the groups ``plan.looped`` keeps as loops."""
     qo, q_offsets = plan.n_params, []
     for g, (_, n, _, _, _) in enumerate(plan.layout):
         q_offsets.append(qo)
@@ -106,11 +120,16 @@ def render_unrolled(writers, plan, n_derived, parts):
     for k, (src, dst) in enumerate(plan.edges):
         into.setdefault(dst, []).append((k, src))
 
+    looped_u = [range(plan.layout[g][3], plan.layout[g][3] + len(writers[g].inputs) * plan.layout[g][1])
+                for g in plan.looped]
+    baked = tuple(not any(dst in r for r in looped_u) for _, dst in plan.edges)
     out = ["", "# ---- stage kernels of the time loop: this model's instances one by one (indices written out)",
            "UNROLLED = True",
-           "# local connection k: output y[LOCAL_SRC[k]] into input u[LOCAL_DST[k]]",
+           "# local connection k: output y[LOCAL_SRC[k]] into input u[LOCAL_DST[k]], written into",
+           "# stage_derivs if LOCAL_BAKED[k] (else its target's group is a loop: the edge pass adds it)",
            f"LOCAL_SRC = {tuple(src for src, _ in plan.edges)!r}",
            f"LOCAL_DST = {tuple(dst for _, dst in plan.edges)!r}",
+           f"LOCAL_BAKED = {baked!r}",
            "", "", "@kernel", "def stage_outputs(t, _x, _p, _y, layout):",
            '    """Outputs of every instance (layout: unused, the offsets are written in)."""']
     rhs = ["@kernel", "def stage_derivs(t, _x, _p, _u, _y, _ye, _w, _dx, layout):",
@@ -120,6 +139,13 @@ def render_unrolled(writers, plan, n_derived, parts):
     body_out = []
     for g, w in enumerate(writers):
         xo, n, po, uo, yo = plan.layout[g]
+        if g in plan.looped:
+            title = f"    # group {g} ({w.mass.name}), {n} instances: a loop"
+            if loops["outputs"][g]:
+                body_out += [title, f"    _xo, _n, _po, _qo, _yo = {xo}, {n}, {po}, {q_offsets[g]}, {yo}"]
+                body_out += loops["outputs"][g]
+            rhs += [title, f"    _xo, _n, _po, _qo, _uo = {xo}, {n}, {po}, {q_offsets[g]}, {uo}"] + loops["rhs"][g]
+            continue
         (out_loads, out_rest), (rhs_loads, rhs_rest) = parts[g]
         for i in range(n):
             offsets = {"_xo": xo, "_po": po, "_qo": q_offsets[g], "_uo": uo, "_yo": yo}

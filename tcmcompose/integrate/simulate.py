@@ -199,8 +199,8 @@ def _run_edges(model):
     """(local edges, coupling edges) for the generic edge pass, and the
     weights of the local connections that a small model's unrolled kernels
     add themselves (see :mod:`tcmcompose.codegen.unroll`): every undelayed
-    one leaves the edge list for ``w_local``; delayed ones stay edges
-    (weight 0 in ``w_local``). If the connection table no longer matches the
+    one into an unrolled group leaves the edge list for ``w_local``; delayed
+    ones and those into a looped group stay edges (weight 0 in ``w_local``). If the connection table no longer matches the
     baked connections (rows added, removed or re-targeted), every local
     connection stays an edge."""
     mod = model._mod
@@ -211,7 +211,7 @@ def _run_edges(model):
              and np.array_equal(local.dst, mod.LOCAL_DST))
     if not baked:
         return local, couplings, w_local
-    now = local.delay == 0
+    now = (local.delay == 0) & np.asarray(mod.LOCAL_BAKED, dtype=bool)   # (not into a looped group)
     w_local[now] = local.weight[now]
     later = Edges(*(getattr(local, f)[~now] for f in ("src", "dst", "weight", "delay", "kind", "ref")))
     return later, couplings, w_local

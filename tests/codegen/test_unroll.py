@@ -79,6 +79,35 @@ def test_edited_delays_and_rows_need_no_rebuild(pair_models):
         fast.connections, slow.connections = saved
 
 
+def test_large_groups_stay_loops_inside_unrolled_kernels():
+    """A group of more than MAX_GROUP_INSTANCES instances keeps its loop in the
+    unrolled stage kernels (offsets written in) and its local links in the
+    edge pass, while a one-instance group beside it is unrolled with its own
+    links baked; all three builds agree to round-off."""
+    from tcmcompose.codegen.unroll import MAX_GROUP_INSTANCES
+    unit = tanh_mass()
+    pair = tc.Node("pair", {"A": unit, "B": unit.with_params(tau=3.0)},
+                   [("A.x", "B", "u", 0.7), ("B.r", "A", "u", -1.2, 2.0)])
+    hub_mass = tc.Mass("hub_unit", states={"h": 0.2}, params={"k": 0.5}, inputs=["v"], outputs={"h": "h"},
+                       equations={"h": "-k*h + sin(v)"})
+    hub = tc.Node("hub", {"H": hub_mass}, [("H.h", "H", "v", 0.4)])
+    n = MAX_GROUP_INSTANCES // 2 + 1                      # 2n > MAX_GROUP_INSTANCES tanh units
+    W = np.zeros((n + 1, n + 1))
+    W[n, :n] = 0.3
+    net = tc.Network([pair] * n + [hub], W, np.full((n + 1, n + 1), 2.0),
+                     couplings=[tc.Coupling("A.r", "H.v")])
+    auto, full, group = (tc.build(net, unroll=u) for u in (None, True, False))
+    assert auto._mod.UNROLLED and auto.path != full.path
+    assert "instances: a loop" in auto.source and "# group 1 (hub_unit), instance 0" in auto.source
+    assert auto._mod.LOCAL_BAKED == (False,) * (2 * n) + (True,)
+    x0 = np.linspace(-0.8, 0.9, auto.n_states)
+    for mode in ("per_stage", "per_step"):
+        a, b, c = (m.simulate(30.0, 0.05, initial=x0, coupling_mode=mode) for m in (auto, full, group))
+        np.testing.assert_allclose(a.final_state, c.final_state, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(b.final_state, c.final_state, rtol=0, atol=1e-12)
+        assert np.ptp(a["H.h"]) > 0.05
+
+
 def test_tcm_column_unrolled_equals_group_kernels():
     """The TCM column (output reuse: the firing rate drives the M-channel
     target), with its intrinsic delays and with every link undelayed."""
