@@ -366,6 +366,8 @@ def fit_spectra(model, data, freqs, free, inputs, outputs, *, feature="csd", rea
         y = features(G, feature)
         g = lambda th: features(sm.predict(th), feature)      # noqa: E731
         jac = _jacobian_option(sm, jacobian, feature)
+        if jac is not None:
+            g, jac = _shared(sm, feature, jac)
         prior_G = sm.predict(sm.prior_mean)
         _stability(sm, sm.prior_mean, check_stability, "the prior mean")
         rng = np.random.default_rng(seed)
@@ -407,6 +409,23 @@ def _jacobian_option(sm, mode, feature):
             raise
         return None
     return lambda th: feature_jacobian(*sm.predict_with_gradient(th), feature)
+
+
+def _shared(sm, feature, jac):
+    """(g, jacobian) computing prediction and sensitivities in one pass: the scheme asks
+    for the Jacobian at every point where it predicts, so g keeps it for the next call."""
+    kept = {}
+
+    def g(th):
+        G, dG = sm.predict_with_gradient(th)
+        kept.clear()
+        kept[np.asarray(th, dtype=float).tobytes()] = feature_jacobian(G, dG, feature)
+        return features(G, feature)
+
+    def jacobian(th):
+        hit = kept.get(np.asarray(th, dtype=float).tobytes())
+        return hit if hit is not None else jac(th)
+    return g, jacobian
 
 
 def _stability(sm, theta, mode, where):
