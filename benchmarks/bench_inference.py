@@ -15,7 +15,10 @@
 
 4. Rightmost characteristic roots (delays exact) of that network.
 
-Medians of repeated runs; note the machine load (printed) with the figures.
+Medians of repeated runs; note the machine load (printed) with the figures. On a
+shared machine, multithreaded OpenBLAS dominates the noise: at load 2.5-2.9 on two
+cores the same 76-node CSD took 0.2-8 s and the roots 0.9-10.6 s from one call to
+the next, and 0.20 s / 0.46 s steadily with ``OPENBLAS_NUM_THREADS=1``.
 """
 import os
 import statistics
