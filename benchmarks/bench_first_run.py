@@ -10,8 +10,11 @@ Times exclude ``import tcmcompose`` and cover ``tc.build`` plus the first
 ``simulate`` (Heun, 100 ms); medians over ``--repeats`` cold caches. The
 machine is shared, so the process CPU time of the cold run (compilation is
 single-threaded) is printed too: it is less sensitive to load than wall time.
-The package's own kernels (tcmcompose.integrate.shared, rng) are compiled
-once per package version into Numba's cache, which is not emptied here.
+The package's own kernels (the time loops of tcmcompose.integrate.loops and
+the shared, rng kernels they call) are compiled once per package version into
+Numba's cache beside the package, which is not emptied here: a new structure
+compiles its own stage kernels only. Where the time goes, phase by phase and
+kernel by kernel: benchmarks/profile_first_run.py.
 
 Cases (goals from issue 16, on a 2-core machine):
 
