@@ -75,6 +75,27 @@ def reuse_subtrees(expr, swap):
     return expr.func(*([reuse_subtrees(a, swap) for a in args] + found))
 
 
+def nonzero_derivatives(exprs, wrt):
+    """[((row, column), d expr_row / d wrt_column)] for the non-zero derivatives, row-major."""
+    out = []
+    for r, e in enumerate(exprs):
+        for c, v in enumerate(wrt):
+            d = sp.diff(e, v)
+            if d != 0:
+                out.append(((r, c), d))
+    return out
+
+
+def jacobian_entries(mass):
+    """Non-zero entries of df/dx (D), df/du (B) and dy/dx (C) of ``mass``, each a
+    list of ((row, column), expression) in the order the Jacobian kernel stores them."""
+    sym = mass.symbols
+    states = [sym[s] for s in mass.states]
+    f = [mass.equations[s] for s in mass.states]
+    return (nonzero_derivatives(f, states), nonzero_derivatives(f, [sym[u] for u in mass.inputs]),
+            nonzero_derivatives([mass.outputs[o] for o in mass.outputs], states))
+
+
 def _cse(exprs):
     temps, reduced = sp.cse(exprs, symbols=sp.numbered_symbols("_c"), optimizations="basic")
     return temps, reduced
@@ -300,28 +321,11 @@ class _GroupWriter:
 
     def jacobian(self):
         """Kernel and sparsity patterns of df/dx (D), df/du (B), dy/dx (C)."""
-        m, sym = self.mass, self.sym
-        d_pat, b_pat, c_pat, targets = [], [], [], []
-        for k, s in enumerate(self.states):
-            f = m.equations[s]
-            for l, s2 in enumerate(self.states):
-                e = sp.diff(f, sym[s2])
-                if e != 0:
-                    d_pat.append((k, l))
-                    targets.append((f"_vd[_do + {self._off(len(d_pat) - 1)}_i]", e))
-        for k, s in enumerate(self.states):
-            f = m.equations[s]
-            for p, port in enumerate(self.inputs):
-                e = sp.diff(f, sym[port])
-                if e != 0:
-                    b_pat.append((k, p))
-                    targets.append((f"_vb[_bo + {self._off(len(b_pat) - 1)}_i]", e))
-        for o, out in enumerate(self.outputs):
-            for l, s2 in enumerate(self.states):
-                e = sp.diff(m.outputs[out], sym[s2])
-                if e != 0:
-                    c_pat.append((o, l))
-                    targets.append((f"_vc[_co + {self._off(len(c_pat) - 1)}_i]", e))
+        entries = jacobian_entries(self.mass)
+        d_pat, b_pat, c_pat = ([rc for rc, _ in block] for block in entries)
+        targets = [(f"{store}[{offset} + {self._off(k)}_i]", e)
+                   for (store, offset), block in zip((("_vd", "_do"), ("_vb", "_bo"), ("_vc", "_co")), entries)
+                   for k, (_, e) in enumerate(block)]
         g = self.g
         lines = [f"G{g}_D_PATTERN = {tuple(d_pat)!r}  # (state row, state column) of df/dx entries",
                  f"G{g}_B_PATTERN = {tuple(b_pat)!r}  # (state row, input port) of df/du entries",

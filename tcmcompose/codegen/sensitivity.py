@@ -11,8 +11,9 @@ to move with the parameters:
   :math:`D = \partial f/\partial x`, :math:`B = \partial f/\partial u`,
   :math:`C = \partial y/\partial x` with respect to :math:`x`, :math:`u` and
   :math:`p` (second derivatives of :math:`f`), in the entry order of the
-  generated Jacobian kernel (the patterns are recomputed here the same way
-  and checked against the generated module's ``GROUP_PATTERNS``).
+  generated Jacobian kernel (the same entries, from
+  :func:`tcmcompose.codegen.generate.jacobian_entries`, checked against the
+  generated module's ``GROUP_PATTERNS``).
 
 The expressions are turned into one vectorised NumPy function per mass (over
 the instances of a group) by ``sympy.lambdify`` with common sub-expressions
@@ -24,6 +25,7 @@ import sympy as sp
 
 from ..masses.symbols import TIME
 from ..masses.table import tables_of
+from .generate import jacobian_entries, nonzero_derivatives
 
 _CACHE = {}
 
@@ -62,37 +64,16 @@ class MassSensitivity:
         self.n_states, self.n_inputs, self.n_params = len(S), len(U), len(P)
         f = [mass.equations[s] for s in mass.states]
         y = [mass.outputs[o] for o in mass.outputs]
-        d_pat, b_pat, c_pat = [], [], []
-        d_ex, b_ex, c_ex = [], [], []
-        for k, fk in enumerate(f):              # same order as codegen.generate's jacobian kernel
-            for l, s in enumerate(S):
-                e = sp.diff(fk, s)
-                if e != 0:
-                    d_pat.append((k, l))
-                    d_ex.append(e)
-        for k, fk in enumerate(f):
-            for q, u in enumerate(U):
-                e = sp.diff(fk, u)
-                if e != 0:
-                    b_pat.append((k, q))
-                    b_ex.append(e)
-        for o, yo in enumerate(y):
-            for l, s in enumerate(S):
-                e = sp.diff(yo, s)
-                if e != 0:
-                    c_pat.append((o, l))
-                    c_ex.append(e)
-        self.patterns = (tuple(d_pat), tuple(b_pat), tuple(c_pat))
+        entries = jacobian_entries(mass)          # the generated kernel's entries, in its order
+        self.patterns = tuple(tuple(rc for rc, _ in block) for block in entries)
+        d_ex, b_ex, c_ex = ([e for _, e in block] for block in entries)
         self.index = {b: [] for b in self.BLOCKS}
         exprs = []
 
         def add(block, exs, wrt):
-            for r, e in enumerate(exs):
-                for c, v in enumerate(wrt):
-                    de = sp.diff(e, v)
-                    if de != 0:
-                        self.index[block].append((r, c))
-                        exprs.append(de)
+            for rc, de in nonzero_derivatives(exs, wrt):
+                self.index[block].append(rc)
+                exprs.append(de)
         add("fp", f, P)
         add("yp", y, P)
         add("d_x", d_ex, S)

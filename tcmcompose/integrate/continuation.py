@@ -82,6 +82,17 @@ def capture(plan, hist, hist_dot, y_now, x, step, dt, kernel_rng, rng, ou_state,
                    ou_state=ou_state.copy(), seed=seed)
 
 
+def resumed_history(initial):
+    """The :class:`History` a run continues when ``initial`` is a Result or a History, else None."""
+    from ..result import Result
+    if isinstance(initial, Result):
+        if initial.history is None:
+            raise ModelError("initial=<Result>: this result carries no history (it was loaded from a file or "
+                             "made by an older version); pass initial=res.final_state for a constant history.")
+        return initial.history
+    return initial if isinstance(initial, History) else None
+
+
 def is_past(initial):
     """True if ``initial`` describes a past rather than one state."""
     from ..result import Result
@@ -121,6 +132,23 @@ def past_states(model, initial, plan, dt, state_of):
     return past
 
 
+def ring_from_states(past, plan, dt, n_y, outputs, need_derivative):
+    """Ring buffer of a run starting at step 0 from ``past`` states (rows at
+    t = -(K-1) dt, ..., 0); ``outputs(t, state, y)`` fills the outputs ``y``
+    (length ``n_y``) of a state. Hermite derivatives by second-order differences."""
+    values = np.empty((len(past), len(plan.buf_src)))
+    y = np.zeros(n_y)
+    for j, state in enumerate(past):
+        outputs((j + 1 - len(past)) * dt, np.ascontiguousarray(state), y)
+        values[j] = y[plan.buf_src]
+    return ring_from_past(plan, values, _differences(values, dt) if need_derivative else None, 0, need_derivative)
+
+
+def _differences(values, dt):
+    """Time derivatives of values on the step grid by second-order differences."""
+    return np.gradient(values, dt, axis=0) if len(values) > 1 else np.zeros_like(values)
+
+
 def ring_from_past(plan, values, derivatives, step, need_derivative):
     """Fill the ring buffer so that step ``step - j`` reads ``values[-1 - j]``;
     slots older than the past given hold its oldest row (never read)."""
@@ -155,6 +183,6 @@ def continue_from(history, plan, dt, need_derivative):
     if need_derivative:
         if history.derivatives is not None:
             derivatives = history.derivatives[:, cols]
-        else:        # the previous method kept no derivatives: second-order differences of the values
-            derivatives = np.gradient(values, dt, axis=0) if len(values) > 1 else np.zeros_like(values)
+        else:        # the previous method kept no derivatives
+            derivatives = _differences(values, dt)
     return ring_from_past(plan, values, derivatives, history.step, need_derivative)

@@ -59,10 +59,10 @@ def plan_delays(edges, dt, interpolation="nearest", n_held=0):
     """Turn per-edge delays (ms) into lags at step ``dt``; the first
     ``n_held`` edges form the held segment (see :class:`DelayPlan`).
 
-    ``interpolation="nearest"`` rounds each delay to the nearest whole step
-    (a non-zero delay that rounds to 0 is an error: lower dt); ``"linear"``
-    keeps fractional lags and interpolates the history between steps (then a
-    non-zero delay must be at least one step). Only the outputs that feed a
+    ``interpolation="nearest"`` rounds each delay to the nearest whole step;
+    ``"linear"`` keeps fractional lags and interpolates the history between
+    steps. Delays too short for either have been dealt with before, by
+    :func:`round_short_delays`. Only the outputs that feed a
     delayed edge are stored, in a ring of max lag + 2 slots rounded up to a
     power of two (so a slot index is a bit mask, not a division).
     """
@@ -74,19 +74,9 @@ def plan_delays(edges, dt, interpolation="nearest", n_held=0):
     lag = edges.delay / dt
     if interpolation == "nearest":
         ilag = np.rint(lag).astype(np.int64)
-        bad = (edges.delay > 0) & (ilag == 0)
-        if bad.any():
-            d = edges.delay[bad].min()
-            raise ModelError(f"a delay of {d} ms rounds to 0 steps at dt = {dt} ms; use dt <= {2 * d} ms "
-                             "(or set the delay to 0).")
         lag = ilag.astype(float)
         integer_lags = True
     elif interpolation == "linear":
-        bad = (edges.delay > 0) & (lag < 1.0 - 1e-12)
-        if bad.any():
-            d = edges.delay[bad].min()
-            raise ModelError(f"a delay of {d} ms is shorter than dt = {dt} ms; history interpolation "
-                             f"needs delays of at least one step: use dt <= {d} ms.")
         ilag = np.ceil(lag - 1e-12).astype(np.int64)
         integer_lags = bool(np.all(np.abs(lag - np.rint(lag)) < 1e-12))
         if integer_lags:

@@ -67,13 +67,8 @@ def _record_targets(model, record):
 def _initial(model, initial):
     """The initial state: the default, a flat array, or a dict name -> value
     (a scalar or one value per matched state; names as in :mod:`tcmcompose.address`).
-    For a past (see :mod:`tcmcompose.integrate.continuation`) its last state."""
-    from ..result import Result
-    if isinstance(initial, Result):
-        if initial.history is None:
-            raise ModelError("initial=<Result>: this result carries no history (it was loaded from a file or "
-                             "made by an older version); pass initial=res.final_state for a constant history.")
-        initial = initial.history
+    For a past or the History of a run to continue (see
+    :mod:`tcmcompose.integrate.continuation`) its last state."""
     if isinstance(initial, continuation.History):
         if len(initial.state) != model.n_states:
             raise ModelError(f"initial: the result to continue has {len(initial.state)} states; this model has "
@@ -333,10 +328,8 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     n_total = int(round(duration / dt))
     rec_start = int(round(transient / dt))
     rec_x, rec_y, names = _record_targets(model, record)
-    resumed = None
-    if isinstance(initial, continuation.History) or hasattr(initial, "history"):
-        resumed = initial if isinstance(initial, continuation.History) else initial.history
-    x = _initial(model, initial)
+    resumed = continuation.resumed_history(initial)
+    x = _initial(model, initial if resumed is None else resumed)
     if not np.all(np.isfinite(x)):
         bad = np.nonzero(~np.isfinite(x))[0][0]
         raise ModelError(f"initial state {'.'.join(model.state_index[bad])} is not finite.")
@@ -396,14 +389,9 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
         hist, hist_dot = continuation.continue_from(resumed, plan, dt, solver.hermite)
     elif continuation.is_past(initial):
         past = continuation.past_states(model, initial, plan, dt, lambda value: _initial(model, value))
-        values = np.empty((len(past), len(plan.buf_src)))
-        y = np.zeros(low.n_y)
-        for j, state in enumerate(past):
-            mod.stage_outputs((j + 1 - len(past)) * dt, np.ascontiguousarray(state), params, y, model._layout)
-            values[j] = y[plan.buf_src]
-        derivatives = (np.gradient(values, dt, axis=0) if len(values) > 1 else np.zeros_like(values)) \
-            if solver.hermite else None
-        hist, hist_dot = continuation.ring_from_past(plan, values, derivatives, 0, solver.hermite)
+        hist, hist_dot = continuation.ring_from_states(
+            past, plan, dt, low.n_y, lambda t, state, y: mod.stage_outputs(t, state, params, y, model._layout),
+            solver.hermite)
     else:
         hist, hist_dot = constant_history(plan, y0, need_derivative=solver.hermite)
     knames, kernels = _kernels(model, solver)
