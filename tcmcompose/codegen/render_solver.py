@@ -30,12 +30,14 @@ _INTEGRATE = Path(__file__).resolve().parent.parent / "integrate"
 LOOPS = _INTEGRATE / "loops.py"
 DEPENDS = [Path(__file__).resolve(), _INTEGRATE / "solvers.py", _INTEGRATE / "shared.py", _INTEGRATE / "rng.py"]
 
-ARGS = ("unrolled, per_step, x, params, layout, n_start, n_stop, dt, w_local, "
-        "e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags, "
-        "interp, buf_src, hist, hist_dot, u_base, n_y, "
-        "rec_x, rec_y, rec_start, every, out, "
-        "sigma, noise_idx, xi, stim_n0, stim_dst, stim_vals, "
-        "ou_dst, ou_mean, ou_decay, ou_scale, ou_state, rng")
+ARGS = "unrolled, per_step, x, params, layout, w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise"
+
+#: the containers' fields as the loop body names them (see tcmcompose.integrate.containers)
+UNPACK = ("e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags = edges",
+          "hist, hist_dot, interp, buf_src = history",
+          "u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs",
+          "rec_x, rec_y, rec_start, every, out = recorder",
+          "sigma, noise_idx, xi, rng = noise")
 
 
 def _num(v):
@@ -73,14 +75,15 @@ def render(solver):
          f'{P}"""{solver.name}: {s} stage(s), order {solver.order}'
          + (f", noise {solver.noise!r}" if solver.noise else "") + '. Advance x in place from step',
          f"{P}n_start to n_stop; returns -1, or the step after which the state stopped",
-         f'{P}being finite."""',
-         f"{P}nx = x.shape[0]",
-         f"{P}mask = hist.shape[0] - 1          # ring length is a power of two",
-         f"{P}y = np.zeros(n_y)",
-         f"{P}u = np.empty(u_base.shape[0])",
-         f"{P}u_hold = np.empty(u_base.shape[0])",
-         f"{P}U = np.zeros((3, u_base.shape[0]))",
-         f"{P}Uh = np.zeros((3, u_base.shape[0]))"]
+         f'{P}being finite."""']
+    L += [f"{P}{line}" for line in UNPACK]
+    L += [f"{P}nx = x.shape[0]",
+          f"{P}mask = hist.shape[0] - 1          # ring length is a power of two",
+          f"{P}y = np.zeros(n_y)",
+          f"{P}u = np.empty(u_base.shape[0])",
+          f"{P}u_hold = np.empty(u_base.shape[0])",
+          f"{P}U = np.zeros((3, u_base.shape[0]))",
+          f"{P}Uh = np.zeros((3, u_base.shape[0]))"]
     L += [f"{P}{k} = np.empty(nx)" for k in ks]
     if s > 1:
         L.append(f"{P}xs = np.empty(nx)")
@@ -201,6 +204,9 @@ loops, compiled once per package version and method (cache=True, on first use):
     stage_outputs(t, x, params, y, layout)
     stage_derivs(t, x, params, u, y, ye, w_local, dx, layout)
     outputs_dot(t, x, params, dx, ydot, layout)     (Hermite methods only)
+
+and the run's data in the named tuples of tcmcompose.integrate.containers
+(edges, history, inputs, recorder, noise).
 """
 # depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 {digest}
 import math

@@ -9,8 +9,11 @@ loops, compiled once per package version and method (cache=True, on first use):
     stage_outputs(t, x, params, y, layout)
     stage_derivs(t, x, params, u, y, ye, w_local, dx, layout)
     outputs_dot(t, x, params, dx, ydot, layout)     (Hermite methods only)
+
+and the run's data in the named tuples of tcmcompose.integrate.containers
+(edges, history, inputs, recorder, noise).
 """
-# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 8d6204a6ef4aaad371f4
+# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 e0604bbb4dff9626e65c
 import math
 
 import numpy as np
@@ -20,13 +23,16 @@ from .shared import delayed_sums, kernel, ou_step, stage_inputs
 
 
 @kernel
-def integrate_euler(stage_outputs, stage_derivs, unrolled, per_step, x, params, layout, n_start, n_stop, dt,
-        w_local, e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags, interp, buf_src,
-        hist, hist_dot, u_base, n_y, rec_x, rec_y, rec_start, every, out, sigma, noise_idx, xi, stim_n0,
-        stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state, rng):
+def integrate_euler(stage_outputs, stage_derivs, unrolled, per_step, x, params, layout, w_local, n_y, n_start,
+        n_stop, dt, edges, history, inputs, recorder, noise):
     """euler: 1 stage(s), order 1. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
+    e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags = edges
+    hist, hist_dot, interp, buf_src = history
+    u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
+    rec_x, rec_y, rec_start, every, out = recorder
+    sigma, noise_idx, xi, rng = noise
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -92,13 +98,16 @@ def integrate_euler(stage_outputs, stage_derivs, unrolled, per_step, x, params, 
 
 
 @kernel
-def integrate_heun(stage_outputs, stage_derivs, unrolled, per_step, x, params, layout, n_start, n_stop, dt,
-        w_local, e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags, interp, buf_src,
-        hist, hist_dot, u_base, n_y, rec_x, rec_y, rec_start, every, out, sigma, noise_idx, xi, stim_n0,
-        stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state, rng):
+def integrate_heun(stage_outputs, stage_derivs, unrolled, per_step, x, params, layout, w_local, n_y, n_start,
+        n_stop, dt, edges, history, inputs, recorder, noise):
     """heun: 2 stage(s), order 2. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
+    e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags = edges
+    hist, hist_dot, interp, buf_src = history
+    u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
+    rec_x, rec_y, rec_start, every, out = recorder
+    sigma, noise_idx, xi, rng = noise
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -176,13 +185,16 @@ def integrate_heun(stage_outputs, stage_derivs, unrolled, per_step, x, params, l
 
 
 @kernel
-def integrate_rk4(stage_outputs, stage_derivs, outputs_dot, unrolled, per_step, x, params, layout, n_start,
-        n_stop, dt, w_local, e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags,
-        interp, buf_src, hist, hist_dot, u_base, n_y, rec_x, rec_y, rec_start, every, out, sigma, noise_idx,
-        xi, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state, rng):
+def integrate_rk4(stage_outputs, stage_derivs, outputs_dot, unrolled, per_step, x, params, layout, w_local,
+        n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """rk4: 4 stage(s), order 4. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
+    e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags = edges
+    hist, hist_dot, interp, buf_src = history
+    u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
+    rec_x, rec_y, rec_start, every, out = recorder
+    sigma, noise_idx, xi, rng = noise
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -290,13 +302,16 @@ def integrate_rk4(stage_outputs, stage_derivs, outputs_dot, unrolled, per_step, 
 
 
 @kernel
-def integrate_ssprk3(stage_outputs, stage_derivs, outputs_dot, unrolled, per_step, x, params, layout, n_start,
-        n_stop, dt, w_local, e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags,
-        interp, buf_src, hist, hist_dot, u_base, n_y, rec_x, rec_y, rec_start, every, out, sigma, noise_idx,
-        xi, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state, rng):
+def integrate_ssprk3(stage_outputs, stage_derivs, outputs_dot, unrolled, per_step, x, params, layout, w_local,
+        n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """ssprk3: 3 stage(s), order 3. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
+    e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags = edges
+    hist, hist_dot, interp, buf_src = history
+    u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
+    rec_x, rec_y, rec_start, every, out = recorder
+    sigma, noise_idx, xi, rng = noise
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -393,13 +408,16 @@ def integrate_ssprk3(stage_outputs, stage_derivs, outputs_dot, unrolled, per_ste
 
 
 @kernel
-def integrate_euler_maruyama(stage_outputs, stage_derivs, unrolled, per_step, x, params, layout, n_start,
-        n_stop, dt, w_local, e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags,
-        interp, buf_src, hist, hist_dot, u_base, n_y, rec_x, rec_y, rec_start, every, out, sigma, noise_idx,
-        xi, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state, rng):
+def integrate_euler_maruyama(stage_outputs, stage_derivs, unrolled, per_step, x, params, layout, w_local, n_y,
+        n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """euler_maruyama: 1 stage(s), order 1, noise 'end'. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
+    e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags = edges
+    hist, hist_dot, interp, buf_src = history
+    u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
+    rec_x, rec_y, rec_start, every, out = recorder
+    sigma, noise_idx, xi, rng = noise
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -473,13 +491,16 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, unrolled, per_step, x,
 
 
 @kernel
-def integrate_stochastic_heun(stage_outputs, stage_derivs, unrolled, per_step, x, params, layout, n_start,
-        n_stop, dt, w_local, e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags,
-        interp, buf_src, hist, hist_dot, u_base, n_y, rec_x, rec_y, rec_start, every, out, sigma, noise_idx,
-        xi, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state, rng):
+def integrate_stochastic_heun(stage_outputs, stage_derivs, unrolled, per_step, x, params, layout, w_local,
+        n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """stochastic_heun: 2 stage(s), order 2, noise 'stages'. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
+    e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags = edges
+    hist, hist_dot, interp, buf_src = history
+    u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
+    rec_x, rec_y, rec_start, every, out = recorder
+    sigma, noise_idx, xi, rng = noise
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)

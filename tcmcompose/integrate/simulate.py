@@ -11,7 +11,7 @@ from ..codegen.lower import Edges
 from ..errors import ModelError, SimulationError
 from ..result import Result
 from . import guards
-from . import continuation
+from . import containers, continuation
 from .history import constant_history, plan_delays, round_short_delays
 from .inputs import plan_inputs
 from .rng import seed_state
@@ -110,13 +110,14 @@ def _noise_subset(model, noise, noisy):
 
 def _loop_args(model, plan, hist, hist_dot, interp, per_step, x, params, w_local, n, stop, dt,
                rec, out, sigma, noisy, xi, stim_dst, stim_vals, inputs, ou_decay, ou_scale, ou_state, rng):
-    """Arguments of ``integrate_<method>`` (one signature for every call)."""
+    """Arguments of ``integrate_<method>`` after the model's kernels: the
+    model's arrays, the step range and the typed containers (one signature
+    for every call, the warm-up's included)."""
     rec_x, rec_y, rec_start, every = rec
-    return (per_step, x, params, model._layout, n, stop, dt, w_local,
-            plan.src, plan.row, plan.lag, plan.ilag, plan.dst, plan.weight, plan.kind, plan.ref, plan.seg,
-            plan.integer_lags, interp, plan.buf_src, hist, hist_dot, model.u_base, model._low.n_y,
-            rec_x, rec_y, rec_start, every, out, sigma, noisy, xi, n, stim_dst, stim_vals,
-            inputs.ou_dst, inputs.ou_mean, ou_decay, ou_scale, ou_state, rng)
+    return (bool(per_step), x, params, model._layout, w_local, int(model._low.n_y), int(n), int(stop), float(dt),
+            containers.edges(plan), containers.history(hist, hist_dot, interp, plan),
+            containers.inputs(model.u_base, n, stim_dst, stim_vals, inputs, ou_decay, ou_scale, ou_state),
+            containers.recorder(rec_x, rec_y, rec_start, every, out), containers.noise(sigma, noisy, xi, rng))
 
 
 _F8 = nt.float64[::1]
@@ -144,21 +145,13 @@ def _kernels(model, solver):
     return names, kernels
 
 
-def _kind(a):
-    """What Numba's type of a loop argument depends on (cheaper than numba.typeof)."""
-    if isinstance(a, np.ndarray):
-        f = a.flags
-        return (a.dtype.str, a.ndim, f.c_contiguous, f.f_contiguous, f.writeable, f.aligned)
-    return type(a)
-
-
 def _loop(solver, names, args):
     """The entry point of ``integrate_<method>`` (:mod:`tcmcompose.integrate.loops`)
     for these arguments: the model's kernels typed as functions of their
     signature, so one compiled loop (per package version, from Numba's
     cache) serves every model."""
     data = args[len(names):]
-    key = (solver.name, names, tuple(_kind(a) for a in data))
+    key = (solver.name, names, containers.kind(data))
     entry = _entries.get(key)
     if entry is None:
         from . import loops
