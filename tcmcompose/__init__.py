@@ -12,7 +12,7 @@ from .errors import ModelError, SimulationError  # noqa: E402
 from .masses import Mass  # noqa: E402
 from .masses.table import Table  # noqa: E402
 from .nodes import Connection, Node, TCMColumn  # noqa: E402
-from .networks import Coupling, Network, tcm_network  # noqa: E402
+from .networks import Coupling, CouplingKind, Network, tcm_network  # noqa: E402
 from . import datasets, observe, stimulus  # noqa: E402
 from .codegen import cache  # noqa: E402  (tc.cache.info(), tc.cache.clear())
 from .catalogue import get_model, list_models  # noqa: E402
@@ -29,7 +29,7 @@ from .io import Simulation, load, save  # noqa: E402
 from .io.results import load_result  # noqa: E402
 from . import explore  # noqa: E402  (callable: tc.explore(model, space, ...))
 
-__all__ = ["Mass", "Table", "Node", "Connection", "Network", "Coupling", "build", "CompiledModel", "Result",
+__all__ = ["Mass", "Table", "Node", "Connection", "Network", "Coupling", "CouplingKind", "build", "CompiledModel", "Result",
            "TCMColumn", "tcm_network", "datasets", "observe", "stimulus", "get_model", "list_models",
            "ModelError", "SimulationError", "fixed_point", "FixedPoint", "linearise", "Linearisation", "transfer_function",
            "predict_csd", "__version__", "inference", "variational_laplace", "Posterior", "compare",

@@ -14,8 +14,12 @@ from .codegen.lower import Edges, Lowered, as_network
 from .codegen.tables import ModelTables
 from .codegen.unroll import plan_unroll
 from .errors import ModelError
-from .networks.coupling import Coupling
+from .codegen.coupling_kernel import edge_kernel
+from .integrate.shared import linear_inputs
+from .networks.coupling import Coupling, coupling_gains
 from .networks.matrices import as_delays, as_square
+
+_NO_HISTORY = np.zeros((1, 1))      # (edge kernels called on undelayed edges only read no history)
 
 
 def build(obj, eager=True, unroll=None):
@@ -213,8 +217,26 @@ class CompiledModel:
 
     def _now(self, x, t):
         e = self.edges()
-        return self._mod.rhs_now(float(t), x, self.param_vector(), self._layout, e.src, e.dst, e.weight,
-                                 e.kind, e.ref, self.u_base, self._low.n_y, self._low.n_u), e
+        return self._evaluate(float(t), x, self.param_vector(), e), e
+
+    def _evaluate(self, t, x, params, e):
+        """(dx/dt, y, u) at state x with every edge ``e`` read at the current
+        outputs: the linear edges by a shared kernel, the others by the edge
+        kernel generated from their h(a, b) (:mod:`tcmcompose.codegen.coupling_kernel`)."""
+        low = self._low
+        y = np.zeros(low.n_y)
+        self._mod.outputs(t, x, params, y, self._layout)
+        u = self.u_base.copy()
+        src, dst, kind, ref = (np.ascontiguousarray(a, dtype=np.int64) for a in (e.src, e.dst, e.kind, e.ref))
+        w = np.ascontiguousarray(e.weight, dtype=float)
+        linear_inputs(y, src, dst, w, kind, u)
+        if len(low.kinds) > 1 and np.any(kind != 0):
+            n = len(src)
+            edge_kernel(low.kinds)(y, _NO_HISTORY, _NO_HISTORY, 0, 0.0, 1.0, 0, 0, True, src, src, w, src, dst,
+                                   w, kind, ref, np.array([0, n, n, n], dtype=np.int64), u)
+        dx = np.empty(low.n_x)
+        self._mod.derivs(t, x, params, u, dx, self._layout)
+        return dx, y, u
 
     def rhs(self, x, t=0.0):
         """dx/dt at state ``x`` with every coupling read at the current state."""
@@ -249,14 +271,11 @@ class CompiledModel:
             r = np.concatenate([p[0] for p in pairs]) if pairs else np.zeros(0, dtype=np.int64)
             c = np.concatenate([p[1] for p in pairs]) if pairs else np.zeros(0, dtype=np.int64)
             mats.append(sps.csr_matrix((vals, (r, c)), shape=shape))
-        # coupling sensitivities du[dst]/dy
-        a = y[e.src]
-        b = np.where(e.ref >= 0, y[np.maximum(e.ref, 0)], 0.0)
-        slope = np.where(e.kind == 2, np.cos(a - b), 1.0) * e.weight
-        src = np.concatenate([e.src, e.ref[e.kind > 0]])
-        dst = np.concatenate([e.dst, e.dst[e.kind > 0]])
-        gain = np.concatenate([slope, -slope[e.kind > 0]])
-        delay = np.concatenate([e.delay, np.zeros(int((e.kind > 0).sum()))])
+        # coupling sensitivities du[dst]/dy: w dh/da on the source, w dh/db on the target's own copy
+        gain, nl = coupling_gains(self._low.kinds, e, y)
+        src = np.concatenate([e.src, e.ref[nl]])
+        dst = np.concatenate([e.dst, e.dst[nl]])
+        delay = np.concatenate([e.delay, np.zeros(int(nl.sum()))])
         return {"D": mats[0], "B": mats[1], "C": mats[2], "edge_src": src, "edge_dst": dst,
                 "edge_gain": gain, "edge_delay": delay}
 

@@ -17,6 +17,7 @@ import scipy.linalg
 import scipy.sparse as sps
 
 from ..errors import ModelError
+from ..networks.coupling import coupling_gains
 
 
 class LinearEvaluator:
@@ -113,9 +114,7 @@ class LinearEvaluator:
     def rhs(self, x, state):
         params, e = state
         m = self.model
-        dx, y, u = m._mod.rhs_now(0.0, x, params, m._layout, e.src, e.dst, e.weight, e.kind, e.ref,
-                                  m.u_base, self.n_y, self.n_u)
-        return dx, y, u
+        return m._evaluate(0.0, x, params, e)
 
     def pieces(self, x, state):
         """Values of D, B, C (in the cached pattern order), the extended edge
@@ -126,11 +125,8 @@ class LinearEvaluator:
         vd, vb, vc = (np.zeros(k) for k in m._n_vals)
         m._mod.jacobian_pieces(0.0, x, params, u, vd, vb, vc, m._layout)
         nl = e.kind > 0
-        if nl.any():
-            a = y[e.src]
-            b = np.where(e.ref >= 0, y[np.maximum(e.ref, 0)], 0.0)
-            slope = np.where(e.kind == 2, np.cos(a - b), 1.0) * e.weight
-            gain = np.concatenate([slope, -slope[nl]])
+        if nl.any():      # w dh/da on every edge, w dh/db on the target side of the others
+            gain, _ = coupling_gains(m._low.kinds, e, y)
             delay = np.concatenate([e.delay, np.zeros(int(nl.sum()))])
         else:
             gain, delay = e.weight, e.delay

@@ -43,7 +43,6 @@ from .generate import generate_source
 
 _HERE = Path(__file__).resolve().parent
 _GENERATOR_FILES = [_HERE / "generate.py", _HERE / "printer.py", _HERE / "unroll.py",
-                    _HERE.parent / "integrate" / "loop_template.py",
                     # a package kernel the generated ones call (Numba's cache of a generated
                     # module does not notice when a called module changes)
                     _HERE.parent / "masses" / "table_kernel.py"]
@@ -114,6 +113,13 @@ def load_module(masses, version, unroll_plan=None):
     Numba cache entry is discarded and rebuilt, with one warning.
     """
     key = structure_key(masses, version, unroll_plan)
+    return load_generated(key, lambda: generate_source(masses, version, unroll_plan), version)
+
+
+def load_generated(key, make_source, version):
+    """Return (module, path, cold) for the generated module named by ``key``;
+    ``make_source()`` writes its text when it is not on disk (sealed, locked
+    and checked as every module here)."""
     name = PREFIX + key
     folder = cache_dir()
     path = folder / f"{name}.py"
@@ -124,7 +130,7 @@ def load_module(masses, version, unroll_plan=None):
         text = _read_sealed(path, version, key)
         cold = text is None
         if cold:
-            text = _seal(generate_source(masses, version, unroll_plan), version, key)
+            text = _seal(make_source(), version, key)
             _write_atomic(path, text)
             _warn_if_large(folder)
         else:

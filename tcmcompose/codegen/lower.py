@@ -2,7 +2,7 @@
 
 A *group* holds every instance of one distinct mass, wherever it sits; an
 *edge* feeds one output of one instance into one input port of another, with
-a weight, a delay and a kind (linear, diffusive, Kuramoto). Local node
+a weight, a delay and a kind (a code into :attr:`Lowered.kinds`). Local node
 connections and network couplings lower to the same edge arrays, so the
 generated code never depends on the connectivity or on N.
 """
@@ -14,11 +14,9 @@ import pandas as pd
 from ..address import split_ref
 from ..errors import ModelError
 from ..masses.mass import Mass
-from ..networks.coupling import KINDS
+from ..networks.coupling import KINDS, coupling_kind
 from ..networks.network import Network
 from ..nodes.node import Node
-
-KIND_CODES = {k: i for i, k in enumerate(KINDS)}
 
 
 @dataclass
@@ -39,7 +37,7 @@ class Edges:
     dst: np.ndarray      # index into the input vector u
     weight: np.ndarray
     delay: np.ndarray    # ms
-    kind: np.ndarray     # KIND_CODES
+    kind: np.ndarray     # code: index into the model's Lowered.kinds (0: linear)
     ref: np.ndarray      # index into y of the target's own copy of the output (-1 for linear)
 
     @classmethod
@@ -82,6 +80,7 @@ class Lowered:
         self.masses = [g.mass for g in groups]
         # (node index, label) -> (group, instance)
         self.where = {(k, label): (g.index, i) for g in groups for i, (k, label, _) in enumerate(g.members)}
+        self.kinds = _kinds_table(network.couplings)
         self._layout_base()
 
     def _layout_base(self):
@@ -268,6 +267,15 @@ class Lowered:
         self._local_cache = (key, src, dst)
         return src, dst
 
+    def kind_code(self, kind):
+        """Code of a coupling kind in :attr:`kinds`."""
+        kind = coupling_kind(kind)
+        try:
+            return self.kinds.index(kind)
+        except ValueError:
+            raise ModelError(f"coupling kind {kind!r} is not one of this model's kinds "
+                             f"{[k.name for k in self.kinds]}; build a model with it.") from None
+
     def coupling_edges(self, coupling):
         src_label, src_out = split_ref(coupling.source)
         dst_label, dst_port = split_ref(coupling.target)
@@ -279,10 +287,26 @@ class Lowered:
         i, j = np.nonzero(W)
         keep = (src_y[j] >= 0) & (dst_u[i] >= 0)
         i, j = i[keep], j[keep]
-        kind = KIND_CODES[coupling.kind]
-        ref = src_y[i] if kind else np.full(len(i), -1, dtype=np.int64)
+        kind = self.kind_code(coupling.kind)
+        # (a kind that does not read b may link a target lacking the source output: b unused, any index)
+        ref = np.where(src_y[i] >= 0, src_y[i], src_y[j]) if kind else np.full(len(i), -1, dtype=np.int64)
         return Edges(src_y[j], dst_u[i], coupling.gain * W[i, j], D[i, j].astype(float),
                      np.full(len(i), kind, dtype=np.int64), ref.astype(np.int64))
+
+
+def _kinds_table(couplings):
+    """The coupling kinds of a network: ``linear`` (code 0, also every local
+    connection) then the others in order of first use."""
+    kinds = [KINDS["linear"]]
+    for c in couplings:
+        kind = coupling_kind(c.kind, f"coupling {c.name!r}")
+        if kind not in kinds:
+            same = [k for k in kinds if k.name == kind.name]
+            if same:
+                raise ModelError(f"coupling {c.name!r}: two different coupling kinds are named {kind.name!r} "
+                                 f"({same[0].h} and {kind.h}); give them different names.")
+            kinds.append(kind)
+    return tuple(kinds)
 
 
 def _check_edge_values(weight, delay, what):

@@ -2,13 +2,15 @@
 
 The same SymPy expressions as the generated kernels, but lambdified to NumPy
 one group at a time and coupled with plain NumPy on the edge arrays: no
-printer, no CSE, no Numba, no loops fused. Tests use it as the oracle for
+printer, no CSE, no Numba, no loops fused; the coupling functions h(a, b)
+lambdified too. Tests use it as the oracle for
 the generated code.
 """
 import numpy as np
 import sympy as sp
 
 from ..masses.symbols import TIME
+from ..networks.coupling import edge_values
 
 
 class ReferenceModel:
@@ -49,7 +51,7 @@ class ReferenceModel:
         y = self.outputs(x, t)
         a = y[e.src]
         b = np.where(e.ref >= 0, y[np.maximum(e.ref, 0)], 0.0)
-        h = np.select([e.kind == 0, e.kind == 1], [a, a - b], np.sin(a - b))
+        h = edge_values(self.model._low.kinds, e.kind, a, b)     # sympy.lambdify of each kind's h
         u = self.model.u_base.copy()
         np.add.at(u, e.dst, e.weight * h)
         return u

@@ -3,8 +3,9 @@
 Each method becomes its own ``integrate_<name>`` function, with its stages
 written out and its coefficients as literals (a runtime loop over the
 tableau was measured slower). The loops do not depend on any model: they
-take the model's stage kernels (``stage_outputs``, ``stage_derivs`` and, for
-Hermite history, ``outputs_dot``) as first-class function arguments, so they
+take the model's stage kernels (``stage_outputs``, ``stage_derivs``, the
+edge kernel ``edge_terms`` of its coupling kinds and, for Hermite history,
+``outputs_dot``) as first-class function arguments, so they
 live in the package module :mod:`tcmcompose.integrate.loops`, which Numba
 compiles once per package version and method (on first use) and every model
 shares; a new structure compiles its own stage kernels only. The loops call
@@ -68,7 +69,7 @@ def render(solver):
     halves = any(c == Fraction(1, 2) for c in cs)
     ends = any(c == 1 for c in cs)
     P = "    "
-    kernels = "stage_outputs, stage_derivs, " + ("outputs_dot, " if needs_outputs_dot(solver) else "")
+    kernels = "stage_outputs, stage_derivs, edge_terms, " + ("outputs_dot, " if needs_outputs_dot(solver) else "")
     head = textwrap.wrap(f"def integrate_{solver.name}({kernels}{ARGS}):", 110, subsequent_indent=" " * 8,
                          break_on_hyphens=False)
     L = ["@kernel"] + head + [
@@ -122,7 +123,7 @@ def render(solver):
           f"{P}                         e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)",
           f"{P}        stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,",
           f"{P}                     integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,",
-          f"{P}                     stim_n0, stim_dst, stim_vals, ou_dst, ou_state)",
+          f"{P}                     stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)",
           f"{P}    if staged[2] > staged[1]:",
           f"{P}        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, {ends},",
           f"{P}                     e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)"]
@@ -131,7 +132,7 @@ def render(solver):
         return [f"{P}    if stage_u or per_step:" if c == 0 else f"{P}    if stage_u:",
                 f"{P}        stage_inputs(y, hist, hist_dot, n, {float(c)!r}, dt, mask, interp, U, e_src, e_row, e_lag,",
                 f"{P}                     e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,",
-                f"{P}                     not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)"]
+                f"{P}                     not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)"]
 
     L.append(f"{P}    # stage 0 (c = 0)")
     L += inputs(0)
@@ -203,6 +204,7 @@ loops, compiled once per package version and method (cache=True, on first use):
 
     stage_outputs(t, x, params, y, layout)
     stage_derivs(t, x, params, u, y, ye, w_local, dx, layout)
+    edge_terms(y, hist, ..., seg, u)                (see tcmcompose.codegen.coupling_kernel)
     outputs_dot(t, x, params, dx, ydot, layout)     (Hermite methods only)
 
 and the run's data in the named tuples of tcmcompose.integrate.containers

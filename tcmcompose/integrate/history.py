@@ -5,6 +5,7 @@ import numpy as np
 
 from ..codegen.lower import Edges
 from ..errors import ModelError
+from ..networks.coupling import KINDS
 
 
 @dataclass
@@ -15,7 +16,7 @@ class DelayPlan:
     between-node couplings under ``coupling_mode="per_step"``) and the edges
     read at every stage (``[n_held, end)``). In each segment the undelayed
     edges come first, then the delayed linear ones sorted by target, then
-    the other delayed kinds: ``seg[0] = (0, n_direct, d1, end)`` of the held
+    the other delayed kinds (those not split by :func:`split_affine`): ``seg[0] = (0, n_direct, d1, end)`` of the held
     segment, ``seg[1]`` the same for the staged one.
     """
     src: np.ndarray
@@ -32,32 +33,41 @@ class DelayPlan:
     length: int           # slots in the ring buffer (a power of two >= max lag + 2)
 
 
-def split_diffusive(edges):
-    """Write each diffusive edge w (a(t - d) - b(t)) as the linear delayed edge
-    w a(t - d) plus the undelayed linear edge -w b(t): the same sum, but the
-    delayed part joins the once-per-step pass over linear edges."""
-    diff = edges.kind == 1
-    if not diff.any():
+def split_affine(edges, kinds):
+    r"""Write each edge of an affine kind, :math:`w\,(\alpha a(t - d) + \beta b(t))`
+    (the diffusive kind: :math:`\alpha = 1, \beta = -1`), as the linear
+    delayed edge :math:`\alpha w\, a(t - d)` plus the undelayed linear edge
+    :math:`\beta w\, b(t)`: the same sum, but the delayed part joins the
+    once-per-step pass over linear edges. ``kinds``: the model's
+    :attr:`~tcmcompose.codegen.lower.Lowered.kinds` (code -> CouplingKind)."""
+    coeff = np.full((len(kinds), 2), np.nan)
+    for code, kind in enumerate(kinds):
+        if code and kind.affine is not None:
+            coeff[code] = kind.affine
+    aff = ~np.isnan(coeff[edges.kind, 0]) if len(kinds) > 1 else np.zeros(len(edges.kind), dtype=bool)
+    if not aff.any():
         return edges
-    keep = ~diff
-    nd = int(diff.sum())
-    # the -w b(t) parts of one target port share b: one edge per (b, port) with the summed weight
-    pairs, inverse = np.unique(np.stack([edges.ref[diff], edges.dst[diff]]), axis=1, return_inverse=True)
+    keep = ~aff
+    alpha, beta = coeff[edges.kind[aff], 0], coeff[edges.kind[aff], 1]
+    nd = int(aff.sum())
+    # the beta w b(t) parts of one target port share b: one edge per (b, port) with the summed weight
+    pairs, inverse = np.unique(np.stack([edges.ref[aff], edges.dst[aff]]), axis=1, return_inverse=True)
     self_w = np.zeros(pairs.shape[1])
-    np.add.at(self_w, inverse.ravel(), -edges.weight[diff])
+    np.add.at(self_w, inverse.ravel(), edges.weight[aff] * beta)
     k = pairs.shape[1]
     parts = [Edges(edges.src[keep], edges.dst[keep], edges.weight[keep], edges.delay[keep], edges.kind[keep],
                    edges.ref[keep]),
-             Edges(edges.src[diff], edges.dst[diff], edges.weight[diff], edges.delay[diff],
+             Edges(edges.src[aff], edges.dst[aff], edges.weight[aff] * alpha, edges.delay[aff],
                    np.zeros(nd, dtype=edges.kind.dtype), np.full(nd, -1, dtype=edges.ref.dtype)),
              Edges(pairs[0], pairs[1], self_w, np.zeros(k), np.zeros(k, dtype=edges.kind.dtype),
                    np.full(k, -1, dtype=edges.ref.dtype))]
     return Edges.concat(parts)
 
 
-def plan_delays(edges, dt, interpolation="nearest", n_held=0):
+def plan_delays(edges, dt, interpolation="nearest", n_held=0, kinds=(KINDS["linear"],)):
     """Turn per-edge delays (ms) into lags at step ``dt``; the first
-    ``n_held`` edges form the held segment (see :class:`DelayPlan`).
+    ``n_held`` edges form the held segment (see :class:`DelayPlan`); edges
+    of affine ``kinds`` are split into linear ones (:func:`split_affine`).
 
     ``interpolation="nearest"`` rounds each delay to the nearest whole step;
     ``"linear"`` keeps fractional lags and interpolates the history between
@@ -68,7 +78,7 @@ def plan_delays(edges, dt, interpolation="nearest", n_held=0):
     """
     parts = [Edges(*(getattr(edges, f)[sl] for f in ("src", "dst", "weight", "delay", "kind", "ref")))
              for sl in (slice(0, n_held), slice(n_held, None))]
-    parts = [split_diffusive(p) for p in parts]
+    parts = [split_affine(p, kinds) for p in parts]
     held = np.arange(len(parts[0].src) + len(parts[1].src)) < len(parts[0].src)
     edges = Edges.concat(parts)
     lag = edges.delay / dt

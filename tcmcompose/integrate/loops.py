@@ -8,12 +8,13 @@ loops, compiled once per package version and method (cache=True, on first use):
 
     stage_outputs(t, x, params, y, layout)
     stage_derivs(t, x, params, u, y, ye, w_local, dx, layout)
+    edge_terms(y, hist, ..., seg, u)                (see tcmcompose.codegen.coupling_kernel)
     outputs_dot(t, x, params, dx, ydot, layout)     (Hermite methods only)
 
 and the run's data in the named tuples of tcmcompose.integrate.containers
 (edges, history, inputs, recorder, noise).
 """
-# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 e0604bbb4dff9626e65c
+# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 deb339b401e5526e05cc
 import math
 
 import numpy as np
@@ -23,8 +24,8 @@ from .shared import delayed_sums, kernel, ou_step, stage_inputs
 
 
 @kernel
-def integrate_euler(stage_outputs, stage_derivs, unrolled, per_step, x, params, layout, w_local, n_y, n_start,
-        n_stop, dt, edges, history, inputs, recorder, noise):
+def integrate_euler(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, x, params, layout, w_local,
+        n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """euler: 1 stage(s), order 1. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
@@ -74,7 +75,7 @@ def integrate_euler(stage_outputs, stage_derivs, unrolled, per_step, x, params, 
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
                          integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,
-                         stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         if staged[2] > staged[1]:
             delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, False,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
@@ -82,7 +83,7 @@ def integrate_euler(stage_outputs, stage_derivs, unrolled, per_step, x, params, 
         if stage_u or per_step:
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t, x, params, u, y, y, w_local, k0, layout)
         for k in range(nx):
             x[k] += dt * (k0[k])
@@ -98,8 +99,8 @@ def integrate_euler(stage_outputs, stage_derivs, unrolled, per_step, x, params, 
 
 
 @kernel
-def integrate_heun(stage_outputs, stage_derivs, unrolled, per_step, x, params, layout, w_local, n_y, n_start,
-        n_stop, dt, edges, history, inputs, recorder, noise):
+def integrate_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, x, params, layout, w_local,
+        n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """heun: 2 stage(s), order 2. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
@@ -151,7 +152,7 @@ def integrate_heun(stage_outputs, stage_derivs, unrolled, per_step, x, params, l
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
                          integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,
-                         stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         if staged[2] > staged[1]:
             delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, True,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
@@ -159,7 +160,7 @@ def integrate_heun(stage_outputs, stage_derivs, unrolled, per_step, x, params, l
         if stage_u or per_step:
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t, x, params, u, y, y, w_local, k0, layout)
         # stage 1 (c = 1)
         for k in range(nx):
@@ -169,7 +170,7 @@ def integrate_heun(stage_outputs, stage_derivs, unrolled, per_step, x, params, l
         if stage_u:
             stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag,
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t + dt, xs, params, u, y, y, w_local, k1, layout)
         for k in range(nx):
             x[k] += dt * (0.5 * k0[k] + 0.5 * k1[k])
@@ -185,8 +186,8 @@ def integrate_heun(stage_outputs, stage_derivs, unrolled, per_step, x, params, l
 
 
 @kernel
-def integrate_rk4(stage_outputs, stage_derivs, outputs_dot, unrolled, per_step, x, params, layout, w_local,
-        n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
+def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled, per_step, x, params, layout,
+        w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """rk4: 4 stage(s), order 4. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
@@ -241,7 +242,7 @@ def integrate_rk4(stage_outputs, stage_derivs, outputs_dot, unrolled, per_step, 
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
                          integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,
-                         stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         if staged[2] > staged[1]:
             delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, True,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
@@ -249,7 +250,7 @@ def integrate_rk4(stage_outputs, stage_derivs, outputs_dot, unrolled, per_step, 
         if stage_u or per_step:
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t, x, params, u, y, y, w_local, k0, layout)
         if interp == 2 and buf_src.shape[0] > 0:     # Hermite history: store dy/dt
             outputs_dot(t, x, params, k0, ydot, layout)
@@ -266,7 +267,7 @@ def integrate_rk4(stage_outputs, stage_derivs, outputs_dot, unrolled, per_step, 
         if stage_u:
             stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag,
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t + 0.5 * dt, xs, params, u, y, y, w_local, k1, layout)
         # stage 2 (c = 1/2)
         for k in range(nx):
@@ -276,7 +277,7 @@ def integrate_rk4(stage_outputs, stage_derivs, outputs_dot, unrolled, per_step, 
         if stage_u:
             stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag,
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t + 0.5 * dt, xs, params, u, y, y, w_local, k2, layout)
         # stage 3 (c = 1)
         for k in range(nx):
@@ -286,7 +287,7 @@ def integrate_rk4(stage_outputs, stage_derivs, outputs_dot, unrolled, per_step, 
         if stage_u:
             stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag,
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t + dt, xs, params, u, y, y, w_local, k3, layout)
         for k in range(nx):
             x[k] += dt * (0.16666666666666666 * k0[k] + 0.3333333333333333 * k1[k] + 0.3333333333333333 * k2[k] + 0.16666666666666666 * k3[k])
@@ -302,8 +303,8 @@ def integrate_rk4(stage_outputs, stage_derivs, outputs_dot, unrolled, per_step, 
 
 
 @kernel
-def integrate_ssprk3(stage_outputs, stage_derivs, outputs_dot, unrolled, per_step, x, params, layout, w_local,
-        n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
+def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled, per_step, x, params,
+        layout, w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """ssprk3: 3 stage(s), order 3. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
@@ -357,7 +358,7 @@ def integrate_ssprk3(stage_outputs, stage_derivs, outputs_dot, unrolled, per_ste
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
                          integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,
-                         stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         if staged[2] > staged[1]:
             delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, True,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
@@ -365,7 +366,7 @@ def integrate_ssprk3(stage_outputs, stage_derivs, outputs_dot, unrolled, per_ste
         if stage_u or per_step:
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t, x, params, u, y, y, w_local, k0, layout)
         if interp == 2 and buf_src.shape[0] > 0:     # Hermite history: store dy/dt
             outputs_dot(t, x, params, k0, ydot, layout)
@@ -382,7 +383,7 @@ def integrate_ssprk3(stage_outputs, stage_derivs, outputs_dot, unrolled, per_ste
         if stage_u:
             stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag,
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t + dt, xs, params, u, y, y, w_local, k1, layout)
         # stage 2 (c = 1/2)
         for k in range(nx):
@@ -392,7 +393,7 @@ def integrate_ssprk3(stage_outputs, stage_derivs, outputs_dot, unrolled, per_ste
         if stage_u:
             stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag,
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t + 0.5 * dt, xs, params, u, y, y, w_local, k2, layout)
         for k in range(nx):
             x[k] += dt * (0.16666666666666666 * k0[k] + 0.16666666666666666 * k1[k] + 0.6666666666666666 * k2[k])
@@ -408,8 +409,8 @@ def integrate_ssprk3(stage_outputs, stage_derivs, outputs_dot, unrolled, per_ste
 
 
 @kernel
-def integrate_euler_maruyama(stage_outputs, stage_derivs, unrolled, per_step, x, params, layout, w_local, n_y,
-        n_start, n_stop, dt, edges, history, inputs, recorder, noise):
+def integrate_euler_maruyama(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, x, params, layout,
+        w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """euler_maruyama: 1 stage(s), order 1, noise 'end'. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
@@ -459,7 +460,7 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, unrolled, per_step, x,
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
                          integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,
-                         stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         if staged[2] > staged[1]:
             delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, False,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
@@ -467,7 +468,7 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, unrolled, per_step, x,
         if stage_u or per_step:
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t, x, params, u, y, y, w_local, k0, layout)
         if xi.shape[0] > 0:        # a given Brownian path
             for k in range(noise_idx.shape[0]):
@@ -491,8 +492,8 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, unrolled, per_step, x,
 
 
 @kernel
-def integrate_stochastic_heun(stage_outputs, stage_derivs, unrolled, per_step, x, params, layout, w_local,
-        n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
+def integrate_stochastic_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, x, params, layout,
+        w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """stochastic_heun: 2 stage(s), order 2, noise 'stages'. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
@@ -544,7 +545,7 @@ def integrate_stochastic_heun(stage_outputs, stage_derivs, unrolled, per_step, x
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
                          integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,
-                         stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         if staged[2] > staged[1]:
             delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, True,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
@@ -552,7 +553,7 @@ def integrate_stochastic_heun(stage_outputs, stage_derivs, unrolled, per_step, x
         if stage_u or per_step:
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t, x, params, u, y, y, w_local, k0, layout)
         if xi.shape[0] > 0:        # a given Brownian path
             for k in range(noise_idx.shape[0]):
@@ -570,7 +571,7 @@ def integrate_stochastic_heun(stage_outputs, stage_derivs, unrolled, per_step, x
         if stage_u:
             stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag,
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t + dt, xs, params, u, y, y, w_local, k1, layout)
         for k in range(nx):
             x[k] += dt * (0.5 * k0[k] + 0.5 * k1[k])

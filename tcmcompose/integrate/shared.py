@@ -108,11 +108,14 @@ def delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, half, ends,
 
 @kernel
 def stage_inputs(y, hist, hist_dot, n, c, dt, mask, interp, U, e_src, e_row, e_lag, e_ilag, integer_lags, e_dst,
-                 e_w, e_kind, e_ref, seg, base, u, external, stim_n0, stim_dst, stim_vals, ou_dst, ou_state):
+                 e_w, e_kind, e_ref, seg, base, u, external, stim_n0, stim_dst, stim_vals, ou_dst, ou_state,
+                 edge_terms):
     """Inputs at stage offset c from the edges of one segment ``seg`` (start,
     end of undelayed, end of delayed linear, end; see DelayPlan): ``base`` +
-    delayed linear sums (precomputed in U) + undelayed edges (current stage
-    outputs) + delayed diffusive/Kuramoto edges, and if ``external`` the
+    delayed linear sums (precomputed in U) + undelayed linear edges (current
+    stage outputs) + the other kinds, added by the model's ``edge_terms``
+    kernel (generated from their h(a, b), see
+    :mod:`tcmcompose.codegen.coupling_kernel`), and if ``external`` the
     stimuli and OU processes."""
     ci = 0 if c == 0.0 else (2 if c == 1.0 else 1)
     if seg[2] > seg[1]:
@@ -121,27 +124,34 @@ def stage_inputs(y, hist, hist_dot, n, c, dt, mask, interp, U, e_src, e_row, e_l
     else:
         for k in range(u.shape[0]):
             u[k] = base[k]
+    other = seg[3] > seg[2]
     for e in range(seg[0], seg[1]):
-        a = y[e_src[e]]
-        kind = e_kind[e]
-        if kind == 0:
-            u[e_dst[e]] += e_w[e] * a
-        elif kind == 1:
-            u[e_dst[e]] += e_w[e] * (a - y[e_ref[e]])
+        if e_kind[e] == 0:
+            u[e_dst[e]] += e_w[e] * y[e_src[e]]
         else:
-            u[e_dst[e]] += e_w[e] * math.sin(a - y[e_ref[e]])
-    whole = integer_lags and (c == 0.0 or c == 1.0)
-    for e in range(seg[2], seg[3]):
-        if whole:     # the stage sits on a stored step: no interpolation
-            a = hist[(n + int(c) - e_ilag[e]) & mask, e_row[e]]
-        else:
-            a = delayed_output(hist, hist_dot, e_row[e], n + c - e_lag[e], dt, mask + 1, interp)
-        if e_kind[e] == 1:
-            u[e_dst[e]] += e_w[e] * (a - y[e_ref[e]])
-        else:
-            u[e_dst[e]] += e_w[e] * math.sin(a - y[e_ref[e]])
+            other = True
+    if other:
+        edge_terms(y, hist, hist_dot, n, c, dt, mask, interp, integer_lags, e_src, e_row, e_lag, e_ilag,
+                   e_dst, e_w, e_kind, e_ref, seg, u)
     if external and (stim_dst.shape[0] > 0 or ou_dst.shape[0] > 0):
         add_inputs(u, n, c, stim_n0, stim_dst, stim_vals, ou_dst, ou_state)
+
+
+@kernel
+def no_edge_terms(y, hist, hist_dot, n, c, dt, mask, interp, integer_lags, e_src, e_row, e_lag, e_ilag,
+                  e_dst, e_w, e_kind, e_ref, seg, u):
+    """The ``edge_terms`` of a model whose edges are all linear once the
+    affine kinds are split (see :func:`tcmcompose.integrate.history.split_affine`):
+    it has no other edges, so nothing calls it, and nothing is generated."""
+    pass
+
+
+@kernel
+def linear_inputs(y, e_src, e_dst, e_w, e_kind, u):
+    """Add the linear edges (kind 0), read at the current outputs y, to u."""
+    for e in range(e_src.shape[0]):
+        if e_kind[e] == 0:
+            u[e_dst[e]] += e_w[e] * y[e_src[e]]
 
 
 @kernel

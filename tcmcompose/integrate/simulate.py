@@ -7,6 +7,7 @@ from numba import types as nt
 
 from ..address import broadcast_values, find, is_pattern, resolve
 from ..checks import real_array
+from ..codegen import coupling_kernel
 from ..codegen.lower import Edges
 from ..errors import ModelError, SimulationError
 from ..result import Result
@@ -128,6 +129,7 @@ KERNEL_TYPES = {
     "stage_outputs": nt.FunctionType(nt.void(nt.float64, _F8, _F8, _F8, _LAYOUT)),
     "stage_derivs": nt.FunctionType(nt.void(nt.float64, _F8, _F8, _F8, _F8, _F8, _F8, _F8, _LAYOUT)),
     "outputs_dot": nt.FunctionType(nt.void(nt.float64, _F8, _F8, _F8, _F8, _LAYOUT)),
+    "edge_terms": coupling_kernel.FUNCTION_TYPE,
 }
 _entries = {}           # (method, argument types) -> compiled entry point of its loop
 _entries_lock = threading.Lock()
@@ -136,8 +138,9 @@ _entries_lock = threading.Lock()
 def _kernels(model, solver):
     """(names, kernels) of the model that the loop of ``solver`` calls, each
     compiled (or loaded from Numba's cache) for its signature."""
-    names = ("stage_outputs", "stage_derivs") + (("outputs_dot",) if needs_outputs_dot(solver) else ())
-    kernels = tuple(getattr(model._mod, name) for name in names)
+    names = ("stage_outputs", "stage_derivs", "edge_terms") + (("outputs_dot",) if needs_outputs_dot(solver) else ())
+    kernels = tuple(coupling_kernel.edge_kernel(model._low.kinds, loop=True) if name == "edge_terms"
+                    else getattr(model._mod, name) for name in names)
     for name, k in zip(names, kernels):
         sig = KERNEL_TYPES[name].signature
         if sig.args not in k.overloads:
@@ -332,9 +335,10 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     couplings = round_short_delays(couplings, dt, delay_interpolation, short_delays)
     per_step = coupling_mode == "per_step"
     if per_step:       # held: the couplings between nodes; staged: each node's own links
-        plan = plan_delays(Edges.concat([couplings, local]), dt, delay_interpolation, n_held=len(couplings.src))
+        plan = plan_delays(Edges.concat([couplings, local]), dt, delay_interpolation, n_held=len(couplings.src),
+                           kinds=model._low.kinds)
     else:
-        plan = plan_delays(Edges.concat([local, couplings]), dt, delay_interpolation)
+        plan = plan_delays(Edges.concat([local, couplings]), dt, delay_interpolation, kinds=model._low.kinds)
     sigma = np.zeros(len(x))
     if model._mod.HAS_NOISE:          # (a kernel call compiles it: skipped for models without noise)
         model._mod.noise_sigma(0.0, x, params, sigma, model._layout)

@@ -82,7 +82,7 @@ class Network:
         if not any(has_dst):
             raise ModelError(f"coupling {c.name!r}: no node has input port {c.target!r}; "
                              f"available ports: {self._available('inputs')}.")
-        if c.kind != "linear":
+        if c.coupling_kind.uses_target:
             lacking = [self.labels[k] for k in range(n) if has_dst[k] and not has_src[k]]
             if lacking:
                 raise ModelError(f"coupling {c.name!r} ({c.kind}) compares the source output with the "
