@@ -16,7 +16,7 @@ import sympy as sp
 from .. import __version__
 from ..errors import ModelError
 from ..masses.mass import Mass
-from ..networks.coupling import Coupling
+from ..networks.coupling import Coupling, CouplingKind
 from ..networks.network import Network
 from ..nodes.node import Node
 from .expressions import agrees, exact_form, from_exact, from_text, to_text
@@ -167,7 +167,8 @@ def dump(obj, path=None, simulation=None):
                 net[field] = write_matrix(getattr(obj, field), path, field)
         net["couplings"] = []
         for k, c in enumerate(obj.couplings):
-            cd = {"name": c.name, "source": c.source, "target": c.target, "gain": float(c.gain), "kind": c.kind}
+            kind = c.kind if isinstance(c.kind, str) else {"name": c.kind.name, "h": to_text(c.kind.h)}
+            cd = {"name": c.name, "source": c.source, "target": c.target, "gain": float(c.gain), "kind": kind}
             if c.weights is not obj.weights:
                 cd["weights"] = write_matrix(c.weights, path, f"coupling{k}.weights")
             if c.delays is not obj.delays:
@@ -350,7 +351,8 @@ def _network(ctx, spec, nodes, masses):
     for k, c in enumerate(spec.couplings):
         loc = ("network", "couplings", k)
         try:
-            couplings.append(Coupling(c.source, c.target, c.gain, c.kind, matrix(c.weights, loc + ("weights",)),
+            kind = c.kind if isinstance(c.kind, str) else CouplingKind(c.kind.name, c.kind.h)
+            couplings.append(Coupling(c.source, c.target, c.gain, kind, matrix(c.weights, loc + ("weights",)),
                                       matrix(c.delays, loc + ("delays",)), c.name))
         except ModelError as err:
             raise ctx.error(loc, str(err)) from None

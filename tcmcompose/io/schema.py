@@ -92,11 +92,18 @@ class NodeRun(_Strict):
     count: int = Field(1, ge=1)
 
 
+class CouplingKindSpec(_Strict):
+    """A user coupling kind: ``{name: sigmoid, h: "1/(1 + exp(-(a - b)))"}``
+    (h as text in a, the delayed source output, and b, the target's own copy)."""
+    name: str
+    h: str
+
+
 class CouplingSpec(_Strict):
     source: str
     target: str
     gain: float = 1.0
-    kind: str = "linear"
+    kind: Union[str, CouplingKindSpec] = "linear"      # a built-in name, or a user kind
     weights: Optional[Matrix] = None
     delays: Optional[Matrix] = None
     name: Optional[str] = None

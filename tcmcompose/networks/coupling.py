@@ -64,12 +64,12 @@ class CouplingKind:
             raise ModelError(f"{owner}: h(a, b) = {expr} uses {other}; its only symbols may be a (the source "
                              "output, delayed) and b (the target node's own copy); put constants in as numbers "
                              "and scale with the coupling's gain or weights.")
-        if A not in expr.free_symbols and B not in expr.free_symbols:
-            raise ModelError(f"{owner}: h(a, b) = {expr} depends on neither a nor b; a constant drive "
-                             "is an input, not a coupling.")
         for f in (expr, sp.diff(expr, A), sp.diff(expr, B)):
             if f.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
                 raise ModelError(f"{owner}: h(a, b) = {expr} (or a derivative of it) is infinite or complex.")
+        if A not in expr.free_symbols and B not in expr.free_symbols:
+            raise ModelError(f"{owner}: h(a, b) = {expr} depends on neither a nor b; a constant drive "
+                             "is an input, not a coupling.")
         self.name = name
         self.h = expr
 
