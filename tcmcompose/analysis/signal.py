@@ -11,7 +11,6 @@ Time is in ms and frequencies in Hz throughout.
 """
 import numpy as np
 import pandas as pd
-import scipy.signal
 
 from ..errors import ModelError
 from ..result import Result
@@ -67,6 +66,7 @@ def welch_psd(data, dt=None, variable=None, nperseg=None, segment_ms=None, **kwa
     samples, at most the signal length). Returns a DataFrame, index
     ``frequency`` (Hz), one column per channel, in (signal units)^2/Hz.
     """
+    import scipy.signal          # here: importing it costs ~0.6 s
     x, dt, labels, _ = as_signal(data, dt, variable)
     fs = 1000.0 / dt
     if segment_ms is not None:
@@ -83,6 +83,7 @@ def cross_spectrum(data, dt=None, variable=None, nperseg=None, segment_ms=None, 
     MultiIndex (``i``, ``j``): the CSD of channel i with channel j (the
     auto-spectra on the diagonal equal :func:`welch_psd`).
     """
+    import scipy.signal          # here: importing it costs ~0.6 s
     x, dt, labels, _ = as_signal(data, dt, variable)
     fs = 1000.0 / dt
     if segment_ms is not None:
@@ -122,6 +123,7 @@ def cross_correlation(a, b, dt=None, max_lag_ms=None):
     in ms) or Series indexed by time in ms, on the same grid; ``max_lag_ms``
     bounds the lags returned (default: a quarter of the record).
     """
+    import scipy.signal          # here: importing it costs ~0.6 s
     xa, dta, _, _ = as_signal(a, dt)
     xb, dtb, _, _ = as_signal(b, dt)
     if xa.shape[1] != 1 or xb.shape[1] != 1:
@@ -206,6 +208,7 @@ def kuramoto_order(data, dt=None, variable=None, phases=False, band=None):
     synchrony summary. Edges of a Hilbert phase are unreliable over about
     one period.
     """
+    import scipy.signal          # here: importing it costs ~0.6 s
     x, dt, _, t = as_signal(data, dt, variable)
     if phases:
         theta = x

@@ -18,7 +18,6 @@ frequencies in Hz. Each ignores the first ``discard_ms`` of the recording.
 """
 import numpy as np
 import pandas as pd
-import scipy.stats
 
 from ..analysis import signal
 from ..errors import ModelError
@@ -107,6 +106,7 @@ class fcd_distance(Metric):
         if len(v) < 2:
             raise ModelError("fcd_distance: the simulation gives fewer than 2 finite FCD values "
                              "(constant signals, or too short for the window).")
+        import scipy.stats               # here: importing it costs ~0.5 s
         return float(scipy.stats.ks_2samp(v, self.target).statistic)
 
 

@@ -4,7 +4,6 @@ Randomness comes only from the generator the simulator passes (seeded by
 ``simulate(seed=...)``), so the same seed gives the same input.
 """
 import numpy as np
-from scipy.signal import lfilter
 
 from .base import RandomProcess, _duration, _number
 
@@ -67,6 +66,7 @@ class OrnsteinUhlenbeck(RandomProcess):
         y0 = np.asarray(v_last, dtype=float) - self.mean
         if np.allclose(steps, steps[0], rtol=1e-9, atol=0):
             a0 = a[0]
+            from scipy.signal import lfilter     # here: importing scipy.signal costs ~0.6 s
             dev = lfilter([1.0], [1.0, -a0], b[0] * z, axis=0, zi=(a0 * y0)[None, :])[0]
         else:
             dev = np.empty_like(z)
