@@ -30,8 +30,10 @@ def build(obj, eager=True, unroll=None):
     compiled (or loaded from Numba's cache) now rather than on first use.
     ``unroll``: a small model (at most 64 populations and 1024 local
     connections) also gets kernels unrolled instance by instance, which run
-    2-3x faster; None decides by size, True forces it, False keeps the group
-    kernels only (see :mod:`tcmcompose.codegen.unroll`).
+    2-3x faster; a larger network of multi-population nodes of one type (a
+    TCM network) a loop over its nodes with one node written out. None
+    decides by size, True forces unrolling, "node" the node loop, False
+    keeps the group kernels only (see :mod:`tcmcompose.codegen.unroll`).
     """
     t0 = time.perf_counter()
     lowered = Lowered(as_network(obj))
@@ -70,6 +72,7 @@ class CompiledModel:
         self.u_base = np.zeros(lowered.n_u)
         self.tables = ModelTables(lowered)     # tabulated functions: data at the end of the params
         self._layout = self._full_layout()
+        self._local_baked = _baked_links(lowered, module)
 
     # ------------------------------------------------------------ structure
     def _full_layout(self):
@@ -87,8 +90,9 @@ class CompiledModel:
     @property
     def source(self):
         """The generated Python/Numba source, headed by this model's layout."""
+        unrolled = self._mod.UNROLLED and not getattr(self._mod, "NODE_LOOP", False)
         shared = ("this model's own: a small model's stage kernels are unrolled over its populations"
-                  if self._mod.UNROLLED else "shared by every model of this structure")
+                  if unrolled else "shared by every model of this structure")
         lines = [f"# Layout of this model (the module below is {shared})"]
         names = []          # the unrolled kernels number the instances: named all at the end
         for g, row in zip(self._low.groups, self._layout):
@@ -101,7 +105,7 @@ class CompiledModel:
                 lines.append(f"#   x[{row[0] + k * row[1]}:{row[0] + (k + 1) * row[1]}] = {s} "
                              f"({members[0]}.{s}{', ...' if len(members) > 1 else ''})")
         trailer = ("\n# Instances of the unrolled kernels above (group, instance: node.population)\n"
-                   + "\n".join(names) + "\n") if self._mod.UNROLLED else ""
+                   + "\n".join(names) + "\n") if unrolled else ""
         text = getattr(self._mod, "__tcmcompose_source__", None) or self.path.read_text()
         return "\n".join(lines) + "\n" + text + trailer
 
@@ -431,6 +435,23 @@ class CompiledModel:
     def __repr__(self):
         groups = ", ".join(f"{g.mass.name}×{g.n}" for g in self._low.groups)
         return f"CompiledModel({self.n_states} states; {groups}; {len(self.edges().src)} edges)"
+
+
+def _baked_links(lowered, module):
+    """(source y index, target u index, baked) of the local connections in
+    connection-table order, as the module's stage kernels expect them in
+    ``w_local`` (see :mod:`tcmcompose.codegen.unroll`): the unrolled kernels
+    name them in the module; a node loop bakes every one by position (node
+    by node, links in order: the table's order), for any number of nodes;
+    group kernels none."""
+    if getattr(module, "NODE_LOOP", False):
+        pairs = [(lowered.y_index(k, c.source, c.output), lowered.u_index(k, c.target, c.port))
+                 for k, node in enumerate(lowered.network.nodes) for c in node.connections]
+        src, dst = (np.array([p[i] for p in pairs], dtype=np.int64) for i in (0, 1))
+        return src, dst, np.ones(len(src), dtype=bool)
+    src = np.array(module.LOCAL_SRC, dtype=np.int64)
+    baked = np.array(getattr(module, "LOCAL_BAKED", (True,) * len(src)), dtype=bool)
+    return src, np.array(module.LOCAL_DST, dtype=np.int64), baked
 
 
 def _unpickle(network, unrolled, data):

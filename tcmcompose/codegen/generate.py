@@ -360,7 +360,8 @@ def _flat(name, args, loops, cols, doc):
 
 def generate_source(masses, version, unroll_plan=None):
     """Source text of the module for ``masses`` (one per group, in group order),
-    with unrolled kernels for ``unroll_plan`` (see :mod:`.unroll`) when given."""
+    with unrolled kernels for ``unroll_plan`` (an UnrollPlan), or a node loop
+    (a NodePlan), when given (see :mod:`.unroll`)."""
     parts = [_HEADER.format(version=version)]
     writers = [_GroupWriter(g, m) for g, m in enumerate(masses)]
     unrolled = unroll.templates(writers) if unroll_plan is not None else None
@@ -408,7 +409,10 @@ def generate_source(masses, version, unroll_plan=None):
     parts.append("N_DERIVED = (" + "".join(f"G{g}_N_DERIVED, " for g in range(len(masses))) + ")\n")
     parts.append("GROUP_PATTERNS = (" + "".join(
         f"(G{g}_D_PATTERN, G{g}_B_PATTERN, G{g}_C_PATTERN), " for g in range(len(masses))) + ")\n\n")
-    if unroll_plan is None:
+    if isinstance(unroll_plan, unroll.NodePlan):
+        parts.append(unroll.render_node_loop(writers, unroll_plan, unrolled,
+                                             [body for _, _, body in loops["outputs"]]) + "\n\n")
+    elif unroll_plan is None:
         derivs = _flat("stage_derivs", x + "_u, _y, _ye, _w, _dx, " + p, loops["rhs"], (XO, N, PO, QO, UO),
                        "dx/dt from a complete u (_y, _ye, _w: used by unrolled modules only).")
         parts.append(unroll.STUBS + "\n\n" + "\n".join(derivs) + "\n\n\n")

@@ -32,6 +32,28 @@ and unrolled it would dominate the compile time (Numba lowers an unrolled
 kernel at a few ms per line: 20-node Jansen-Rit + thalamus, stage kernels
 5.3 s unrolled, ~1.5 s with the Jansen-Rit group looped). Local connections
 into a looped group stay in the generic edge pass.
+
+Above the limits, a network whose nodes all share one *node type* (the same
+populations, of the same masses, in the same order, and the same local
+connections by population and port: a 90-column TCM network) gets a
+``stage_derivs`` that loops over the nodes, with one node's populations and
+local connections written out inside the loop (:class:`NodePlan`,
+:func:`render_node_loop`). It keeps what makes the unrolled column fast
+(outputs read back from ``y`` instead of recomputed; undelayed local
+connections as ``port += w[k] * ye[src]`` with no gather through the edge
+list) while its size, and so its compile time, is one node's, whatever the
+number of nodes: the offsets of each group come from ``layout`` and the loop
+bound from the instance count, so 90 and 200 columns share one module.
+Instance j of group g in node i is i*m_g + j (m_g: the group's populations
+per node), because lowering appends group members node by node; local
+connection e of node i is ``w[i*E + e]`` (E links per node), the order of the
+connection table. ``stage_outputs`` stays the group loop ``outputs`` (a
+contiguous loop over all instances, already efficient). Networks of several
+node types, or of single-population nodes (whose group loop already is the
+node loop, with no local links to bake in: the Jansen-Rit networks), keep
+the group kernels; ``build(..., unroll="node")`` forces this path for any
+network with one node type (the tests use 3 nodes), and falls back to the
+group kernels otherwise.
 """
 import re
 from dataclasses import dataclass
@@ -54,19 +76,66 @@ class UnrollPlan:
     looped: tuple = ()   # groups kept as loops (more than MAX_GROUP_INSTANCES instances)
 
 
-def plan_unroll(lowered, unroll=None):
-    """The :class:`UnrollPlan` of a lowered model, or None for group kernels only.
+@dataclass(frozen=True)
+class NodePlan:
+    """The node type a node loop is specialised to (part of the cache key):
+    integers only and independent of the number of nodes, so renaming or
+    resizing the network never recompiles."""
+    populations: tuple   # per population of the node, in order: (group, j): instance i*m_g + j of its group
+    per_node: tuple      # per group: m_g, its populations per node
+    links: tuple         # per local connection of the node: (source population, output k, target population, port k)
 
-    ``unroll``: None decides by size (large groups stay loops), True forces
-    unrolling of every instance (any size; the compile time then grows with
-    the model), False never unrolls.
+
+def node_type(lowered):
+    """The :class:`NodePlan` of a network whose nodes share one type, or None."""
+    nodes = lowered.network.nodes
+    first = None
+    for k, node in enumerate(nodes):
+        labels = list(node.masses)
+        groups = tuple(lowered.where[(k, label)][0] for label in labels)
+        pos = {label: p for p, label in enumerate(labels)}
+        masses = [lowered.groups[g].mass for g in groups]
+        links = tuple((pos[c.source], list(masses[pos[c.source]].outputs).index(c.output),
+                       pos[c.target], masses[pos[c.target]].inputs.index(c.port)) for c in node.connections)
+        if first is None:
+            first = (groups, links)
+        elif (groups, links) != first:
+            return None
+    if first is None:
+        return None
+    groups, links = first
+    per_node = tuple(groups.count(g) for g in range(len(lowered.groups)))
+    populations = tuple((g, groups[:p].count(g)) for p, g in enumerate(groups))
+    # lowering appends members node by node: instance j of group g in node k is k*m_g + j
+    for k, node in enumerate(nodes):
+        for label, (g, j) in zip(node.masses, populations):
+            if lowered.where[(k, label)] != (g, k * per_node[g] + j):
+                return None
+    return NodePlan(populations, per_node, links)
+
+
+def plan_unroll(lowered, unroll=None):
+    """The :class:`UnrollPlan` of a lowered model, its :class:`NodePlan`, or
+    None for group kernels only.
+
+    ``unroll``: None decides by size (large groups stay loops; above the
+    limits, a network of multi-population nodes of one type gets a node
+    loop), True forces unrolling of every instance (any size; the compile
+    time then grows with the model), False never unrolls, "node" asks for
+    the node loop (group kernels where the nodes are not of one type).
     """
-    if unroll not in (None, True, False):
-        raise ModelError(f"unroll={unroll!r}; use None (decide by size), True or False.")
+    if unroll not in (None, True, False, "node"):
+        raise ModelError(f"unroll={unroll!r}; use None (decide by size), True, False or 'node'.")
     n_inst = sum(g.n for g in lowered.groups)
     nodes = lowered.network.nodes
     n_links = sum(len(node.connections) for node in nodes)
-    if unroll is False or (unroll is None and (n_inst > MAX_INSTANCES or n_links > MAX_EDGES)):
+    large = n_inst > MAX_INSTANCES or n_links > MAX_EDGES
+    if unroll == "node" or (unroll is None and large):
+        plan = node_type(lowered)
+        if plan is not None and (unroll == "node" or len(plan.populations) > 1):
+            return plan
+        return None
+    if unroll is False:
         return None
     # the order of the connection table: node by node, links in order
     edges = tuple((lowered.y_index(k, c.source, c.output), lowered.u_index(k, c.target, c.port))
@@ -160,3 +229,93 @@ def render_unrolled(writers, plan, n_derived, parts, loops):
                     rhs.append(f"    {port} += {terms}  # local connections {[k for k, _ in edges]}")
             rhs += _literal(rhs_rest, offsets, n, i)
     return "\n".join(out + (body_out or ["    pass"]) + ["", ""] + rhs) + "\n"
+
+
+_COLUMN = {"_xo": 0, "_po": 2, "_qo": 8, "_uo": 3, "_yo": 4}
+
+
+def _based(lines, g, inst, bases):
+    """Template lines with every ``[_xo + k*_n + _i]``-style index written as
+    ``[_xo<g>_<k> + <inst>]``: a base (array offset + k*n of group g, a
+    uint64 computed once before the loop and recorded in ``bases``) plus the
+    instance index ``inst`` (uint64). One addition per load for Numba to
+    type (its compile time grows with the operations it types), and unsigned,
+    so that Numba adds no negative-index correction (a compare and a select
+    per load and store: half the node loop's run time on the TCM network)."""
+    def based(m):
+        k = int(m.group(2)) if m.group(2) else (1 if m.group(3) else 0)
+        name = f"{m.group(1)}{g}_{k}"
+        bases[name] = (m.group(1), g, k)
+        return f"[{name} + {inst}]"
+    return [_INDEX.sub(based, line) for line in lines]
+
+
+def _base_lines(bases, pad="    "):
+    """Definitions of the recorded bases (uint64) from ``layout``."""
+    order = sorted(bases.items(), key=lambda item: (item[1][0], item[1][1], item[1][2]))
+    return [f"{pad}{name} = np.uint64(layout[{g}, {_COLUMN[kind]}]"
+            + ("" if k == 0 else f" + layout[{g}, 1]" if k == 1 else f" + {k}*layout[{g}, 1]") + ")"
+            for name, (kind, g, k) in order]
+
+
+def render_node_loop(writers, plan, parts, out_loops):
+    """Source of the node-loop stage kernels (see the module docstring):
+    ``stage_outputs`` is the group loops of the outputs (``out_loops``: per
+    group, the loop lines of ``outputs``); ``stage_derivs`` loops over the
+    nodes with one node's right-hand sides (templates ``parts`` from
+    :func:`templates`) and undelayed local connections written out. Indices
+    are uint64 base + instance (:func:`_based`)."""
+    n_links = len(plan.links)
+    head = ["", "# ---- stage kernels of the time loop: a loop over the nodes, one node written out inside",
+            "UNROLLED = True   # (stage_derivs reads the outputs from _y)",
+            "NODE_LOOP = True",
+            "# local connection e of node i: weight _w[i*NODE_LINKS + e] (0 where the edge pass adds it)",
+            f"NODE_LINKS = {n_links}",
+            "LOCAL_SRC = LOCAL_DST = LOCAL_BAKED = None   # per network: CompiledModel._local_baked",
+            "", "",
+            "@kernel",
+            "def stage_outputs(t, _x, _p, _y, layout):",
+            '    """Outputs y(x): the group loops (contiguous over every instance)."""']
+    bases, body = {}, []
+    for g, lines in enumerate(out_loops):
+        if lines:
+            body += [f"    # group {g} ({writers[g].mass.name})", f"    for _k in range(layout[{g}, 1]):",
+                     "        _i = np.uint64(_k)"] + _based(lines[1:], g, "_i", bases)
+    out = head + _base_lines(bases) + (body or ["    pass"])
+    out += ["", "", "@kernel",
+            "def stage_derivs(t, _x, _p, _u, _y, _ye, _w, _dx, layout):",
+            '    """dx/dt, node by node. Outputs used in the equations come from _y; local',
+            "    connection e of node i adds _w[i*NODE_LINKS + e] * _ye[source] to its port",
+            '    (_ye is _y: a node\'s own links read the current stage in both coupling modes)."""']
+    into = {}
+    for e, (src, o, dst, port) in enumerate(plan.links):
+        into.setdefault((dst, port), []).append((e, src, o))
+    bases, body = {}, []
+    g0 = plan.populations[0][0]
+    body.append(f"    for _k in range(layout[{g0}, 1] // {plan.per_node[g0]}):      # nodes")
+    if n_links:
+        body.append(f"        _e = np.uint64({n_links}*_k)    # this node's first local connection")
+    for pop, (g, j) in enumerate(plan.populations):
+        m = plan.per_node[g]
+        body.append(f"        _i{pop} = np.uint64(" + (f"{m}*_k" if m > 1 else "_k") + (f" + {j})" if j else ")")
+                    + f"    # {writers[g].mass.name}: instance of group {g}")
+    for pop, (g, j) in enumerate(plan.populations):
+        w = writers[g]
+        _, (rhs_loads, rhs_rest) = parts[g]
+        body.append(f"        # population {pop}: group {g} ({w.mass.name})")
+        body += ["    " + line for line in _based(rhs_loads, g, f"_i{pop}", bases)]
+        for k, port in enumerate(w.inputs):
+            edges = into.get((pop, k), [])
+            if edges and any(line.startswith(f"    {port} = ") for line in rhs_loads):
+                terms = []
+                for e, src, o in edges:
+                    gs = plan.populations[src][0]
+                    bases[f"_yo{gs}_{o}"] = ("_yo", gs, o)
+                    bases[f"_we{e}"] = None
+                    terms.append(f"_w[_we{e} + _e]*_ye[_yo{gs}_{o} + _i{src}]")
+                body.append(f"        {port} += {' + '.join(terms)}  # local connections {[e for e, _, _ in edges]}")
+        body += ["    " + line for line in _based(rhs_rest, g, f"_i{pop}", bases)]
+    links = {name for name, v in bases.items() if v is None}
+    bases = {name: v for name, v in bases.items() if v is not None}
+    out += _base_lines(bases) + [f"    {name} = np.uint64({name[3:]})" for name in sorted(links, key=lambda n: int(n[3:]))]
+    return "\n".join(out + body) + "\n"

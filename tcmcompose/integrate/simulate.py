@@ -177,7 +177,7 @@ def compile_kernels(model, method="heun"):
     none = np.zeros(0, dtype=np.int64)
     no_inputs = plan_inputs(model, None, 1.0)
     args = _loop_args(model, plan, hist, hist_dot, 0, False, x, model.param_vector(),
-                      np.zeros(len(model._mod.LOCAL_SRC)), 0, 0, 1.0, (none, none, 1, 1), np.empty((0, 0)),
+                      np.zeros(len(model._local_baked[0])), 0, 0, 1.0, (none, none, 1, 1), np.empty((0, 0)),
                       np.zeros(len(x)), none, np.zeros((0, 0)), none, np.zeros((1, 0)), no_inputs,
                       np.zeros(0), np.zeros(0), np.zeros(0), seed_state(0))
     solver = get_solver(method)
@@ -188,21 +188,20 @@ def compile_kernels(model, method="heun"):
 
 def _run_edges(model):
     """(local edges, coupling edges) for the generic edge pass, and the
-    weights of the local connections that a small model's unrolled kernels
-    add themselves (see :mod:`tcmcompose.codegen.unroll`): every undelayed
+    weights of the local connections that a small model's unrolled kernels,
+    or a node loop, add themselves (see :mod:`tcmcompose.codegen.unroll`): every undelayed
     one into an unrolled group leaves the edge list for ``w_local``; delayed
     ones and those into a looped group stay edges (weight 0 in ``w_local``). If the connection table no longer matches the
     baked connections (rows added, removed or re-targeted), every local
     connection stays an edge."""
-    mod = model._mod
+    src, dst, into_baked = model._local_baked       # (model._baked_links)
     local = model._low.local_edges(model.connections, model.params)
     couplings = Edges.concat(model._coupling_edges())
-    w_local = np.zeros(len(mod.LOCAL_SRC))
-    baked = (mod.UNROLLED and len(local.src) == len(mod.LOCAL_SRC) and np.array_equal(local.src, mod.LOCAL_SRC)
-             and np.array_equal(local.dst, mod.LOCAL_DST))
+    w_local = np.zeros(len(src))
+    baked = len(src) and np.array_equal(local.src, src) and np.array_equal(local.dst, dst)
     if not baked:
         return local, couplings, w_local
-    now = (local.delay == 0) & np.asarray(mod.LOCAL_BAKED, dtype=bool)   # (not into a looped group)
+    now = (local.delay == 0) & into_baked           # (not into a looped group)
     w_local[now] = local.weight[now]
     later = Edges(*(getattr(local, f)[~now] for f in ("src", "dst", "weight", "delay", "kind", "ref")))
     return later, couplings, w_local
