@@ -14,7 +14,7 @@ loops, compiled once per package version and method (cache=True, on first use):
 and the run's data in the named tuples of tcmcompose.integrate.containers
 (edges, history, inputs, recorder, noise).
 """
-# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 deb339b401e5526e05cc
+# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 5ed499945c36a5b18b87
 import math
 
 import numpy as np
