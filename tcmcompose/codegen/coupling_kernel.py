@@ -100,7 +100,7 @@ def _key(kinds):
     return "edges_" + h.hexdigest()[:20]
 
 
-_kernels = {}        # key -> compiled edge_terms
+_kernels = {}        # (kinds, loop) -> compiled edge_terms
 
 
 def edge_kernel(kinds, loop=False):
@@ -108,18 +108,15 @@ def edge_kernel(kinds, loop=False):
     Numba's cache) for :data:`SIGNATURE`. With ``loop`` (the time loops,
     where affine kinds are already split) the shared no-op when every kind
     is linear or affine; else it is generated whenever a kind is not linear."""
-    if loop and all(kind.affine is not None for kind in kinds):
-        codes = []
-    else:
-        codes = nonlinear_codes(kinds)
-    if not codes:
+    kernel = _kernels.get((kinds, loop))
+    if kernel is not None:
+        return kernel
+    if loop and all(kind.affine is not None for kind in kinds) or not nonlinear_codes(kinds):
         from ..integrate.shared import no_edge_terms as kernel
     else:
-        key = _key(kinds)
-        kernel = _kernels.get(key)
-        if kernel is None:
-            module, _, _ = load_generated(key, lambda: generate_source(kinds), __version__)
-            kernel = _kernels[key] = module.edge_terms
+        module, _, _ = load_generated(_key(kinds), lambda: generate_source(kinds), __version__)
+        kernel = module.edge_terms
     if SIGNATURE.args not in kernel.overloads:
         kernel.compile(SIGNATURE)
+    _kernels[(kinds, loop)] = kernel
     return kernel

@@ -88,10 +88,10 @@ def test_jacobian_from_sympy_slopes_matches_finite_differences_and_reference(mod
 def test_kinds_are_data_with_derived_routes(model):
     assert KINDS["linear"].linear and KINDS["linear"].affine == (1.0, 0.0)
     assert KINDS["diffusive"].affine == (1.0, -1.0) and not KINDS["diffusive"].linear
-    assert KINDS["kuramoto"].affine is None and KINDS["kuramoto"].slopes == (sp.cos(sp.Symbol("a", real=True)
-                                                                                     - sp.Symbol("b", real=True)),
-                                                                              -sp.cos(sp.Symbol("a", real=True)
-                                                                                      - sp.Symbol("b", real=True)))
+    a, b = sp.symbols("a b")       # a user's own symbols (no assumptions) are taken by name
+    assert KINDS["kuramoto"].affine is None and CouplingKind("k2", sp.sin(a - b)).h == KINDS["kuramoto"].h
+    da, db = KINDS["kuramoto"].slope_values(np.array([0.3, 1.0]), np.array([1.0, -0.5]))
+    assert np.allclose(da, np.cos([-0.7, 1.5])) and np.allclose(db, -np.cos([-0.7, 1.5]))
     assert CouplingKind("scaled", "2*a - 3*b").affine == (2.0, -3.0)
     assert CouplingKind("offset", "a - b + 1").affine is None          # a constant term: the general path
     assert [k.name for k in model._low.kinds] == ["linear", "diffusive", "kuramoto", "sigmoid"]
