@@ -88,7 +88,7 @@ def test_predicted_psd_matches_welch_of_a_long_noisy_simulation(oscillators):
     roots, _ = linearise(oscillators, np.zeros(4)).characteristic_roots(2, n_cheb=40)
     assert roots[0].real < 0                      # stable (weakly damped ~18 Hz mode)
     dt, every = 0.05, 5
-    res = oscillators.simulate(400_000.0, dt, method="stochastic_heun", seed=11, every=every,
+    res = oscillators.simulate(120_000.0, dt, method="stochastic_heun", seed=11, every=every,
                                transient=1000.0, record=["O.x"])
     fs = 1000.0 / (dt * every)
     f, pxx = scipy.signal.welch(res["O.x"], fs=fs, nperseg=4000, axis=0)
