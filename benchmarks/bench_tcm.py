@@ -11,8 +11,14 @@
    compiled loop from the fixed cost of a call. The column is a small model,
    so it runs on the unrolled stage kernels (tcmcompose.codegen.unroll).
 2. A 90-source TCM network (sparse random forward/backward adjacency,
-   extrinsic delays 5-20 ms, intrinsic delays on): node·steps/s at dt = 0.05 ms.
-3. Cold (empty cache, new process) and warm build times for both.
+   extrinsic delays 5-20 ms, intrinsic delays on), Heun at dt = 0.05 ms:
+   µs per column·step and source·steps/s, medians; its stage kernels are a
+   loop over the nodes with one column written out (node loop, see
+   tcmcompose.codegen.unroll), against the group kernels (``unroll=False``,
+   the kernels it had before) alternately in this process; then with every
+   intrinsic link undelayed (then baked into the node loop).
+3. Cold (empty cache, new process) and warm build times for both, and the
+   first simulate after the build (build + first simulate = a new user's wait).
 """
 import argparse
 import os
@@ -44,7 +50,9 @@ else:
     obj = tcm_network(n, forward=F, backward=B, delays=rng.uniform(5, 20, (n, n)))
 t0 = time.perf_counter()
 model = tc.build(obj)
-print(time.perf_counter() - t0, int(model.build_info["generated"]))
+t1 = time.perf_counter()
+model.simulate(1.0, 0.05, record=[])
+print(t1 - t0, int(model.build_info["generated"]), time.perf_counter() - t0)
 """
 
 
@@ -103,35 +111,53 @@ def bench_column(repeats):
     print(f"  fixed cost of one simulate() call (1 step): {(time.perf_counter() - t0) / 20 * 1e3:.2f} ms")
 
 
-def bench_network():
+def bench_network(repeats):
     import tcmcompose as tc
-    model = tc.build(network())
+    models = {"node loop": tc.build(network()), "group kernels": tc.build(network(), unroll=False)}
+    assert getattr(models["node loop"]._mod, "NODE_LOOP", False)
     dt, T = 0.05, 200.0
-    model.simulate(1.0, dt, record=[])
-    t0 = time.perf_counter()
-    model.simulate(T, dt, method="heun", record=["SP.V"], every=20)
-    wall = time.perf_counter() - t0
-    steps = int(T / dt)
-    e = model.edges()
-    print(f"TCM network: 90 sources, {model.n_states} states, {len(e.src)} edges "
-          f"({int((e.delay > 0).sum())} delayed): {T:g} ms in {wall:.2f} s = {90 * steps / wall:,.0f} source·steps/s")
+    steps, n = int(T / dt), 90
+    for m in models.values():
+        m.simulate(1.0, dt, record=[])
+    e = models["node loop"].edges()
+    print(f"TCM network: {n} sources, {models['node loop'].n_states} states, {len(e.src)} edges "
+          f"({int((e.delay > 0).sum())} delayed), Heun at dt = {dt} ms, {T:g} ms per run, medians of {repeats}:")
+    for case in ("intrinsic delays on", "intrinsic links undelayed"):
+        if case == "intrinsic links undelayed":
+            for m in models.values():
+                m.connections["delay_expr"] = ""
+                m.connections["delay"] = 0.0
+        walls = {name: [] for name in models}
+        for _ in range(repeats):
+            for name, m in models.items():
+                t0 = time.perf_counter()
+                m.simulate(T, dt, method="heun", record=["SP.V"], every=20)
+                walls[name].append(time.perf_counter() - t0)
+        per = {name: statistics.median(w) / (n * steps) * 1e6 for name, w in walls.items()}
+        for name, us in per.items():
+            print(f"  {case:<26} {name:<14} {us:.3f} µs per column·step = {1 / us * 1e6:,.0f} source·steps/s")
+        print(f"  {case:<26} node loop / group kernels = {per['node loop'] / per['group kernels']:.2f} "
+              f"(goal: <= 0.55 µs per column·step)")
 
 
 def bench_build():
-    print("Build (new process; s):   cold    warm")
+    print("Build, and build + first simulate (new process; s):   cold build (+ first simulate)   warm")
     for n in (1, 90):
         with tempfile.TemporaryDirectory() as cache:
             env = dict(os.environ, TCMCOMPOSE_CACHE=cache)
             out = [subprocess.run([sys.executable, "-c", BUILD, str(n)], env=env, capture_output=True, text=True,
                                   check=True).stdout.split() for _ in range(2)]
             assert out[0][1] == "1" and out[1][1] == "0"
-            print(f"  {'column' if n == 1 else '90 sources':<22} {float(out[0][0]):6.2f}  {float(out[1][0]):6.2f}")
+            print(f"  {'column' if n == 1 else '90 sources':<22} {float(out[0][0]):6.2f} ({float(out[0][2]):.2f})"
+                  f"  {float(out[1][0]):6.2f} ({float(out[1][2]):.2f})")
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=5)
     args = ap.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.2f}")
     bench_column(args.repeats)
-    bench_network()
+    bench_network(args.repeats)
     bench_build()
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
