@@ -1,9 +1,12 @@
-"""Unrolled kernels of small models (tcmcompose.codegen.unroll) against the group kernels.
+"""Unrolled kernels of small models, and node loops of networks of one node
+type (tcmcompose.codegen.unroll), against the group kernels.
 
 The two paths share no code between the model and the loop (constant offsets
 and baked local connections vs offsets from ``layout`` and the edge loop), so
 agreement to round-off checks both.
 """
+import pickle
+
 import numpy as np
 import pytest
 
@@ -221,6 +224,9 @@ def test_node_loop_serves_any_number_of_nodes(trio_models):
     assert five.path == trio_models[0].path and not five.build_info["generated"]
     assert group.path == trio_models[1].path
     assert_same_trio(run_trio(five), run_trio(group))
+    copy = pickle.loads(pickle.dumps(five))          # (replica pools) rebuilt with the same kernels
+    assert copy.path == five.path
+    assert_same_trio(run_trio(copy), run_trio(five))
 
 
 def test_which_networks_get_a_node_loop():
