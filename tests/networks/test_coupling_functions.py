@@ -96,7 +96,7 @@ def test_kinds_are_data_with_derived_routes(model):
     assert CouplingKind("offset", "a - b + 1").affine is None          # a constant term: the general path
     assert [k.name for k in model._low.kinds] == ["linear", "diffusive", "kuramoto", "sigmoid"]
     source = coupling_kernel.generate_source(model._low.kinds)
-    assert "return math.sin(a - b)" in source and "math.exp(" in source
+    assert "v = math.sin(a - b)" in source and "math.exp(" in source
     # linear and affine kinds only: the loops get the shared no-op, nothing is generated for them
     assert coupling_kernel.edge_kernel(model._low.kinds[:2], loop=True) is shared.no_edge_terms
     assert coupling_kernel.edge_kernel(model._low.kinds, loop=True) is not shared.no_edge_terms
