@@ -110,6 +110,14 @@ def test_model_files_round_trip_builtin_and_user_kinds(model, tmp_path):
     assert [c.kind for c in back.couplings] == ["linear", "diffusive", "kuramoto", SIGMOID]
     x = np.random.default_rng(6).normal(0, 1, N)
     np.testing.assert_array_equal(tc.build(back, eager=False).rhs(x), model.rhs(x))
+    # a bad kind in a file: the file, the coupling's key path and what is wrong
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("exp(b - a)", "exp(c - a)"))
+    with pytest.raises(ModelError, match=r"bad.yaml: network.couplings\[3\].*uses \['c'\]"):
+        tc.load(bad)
+    bad.write_text(text.replace("kind: kuramoto", "kind: kuramato"))
+    with pytest.raises(ModelError, match=r"network.couplings\[2\].*'kuramato' is unknown"):
+        tc.load(bad)
 
 
 @pytest.mark.parametrize("make, match", [
