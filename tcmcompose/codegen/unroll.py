@@ -155,7 +155,7 @@ stage_outputs = outputs         # (one kernel: the loop and the driver share its
 '''   # generate.py appends stage_derivs: the group loops of derivs with the stage signature
 
 
-_INDEX = re.compile(r"\[(_xo|_po|_qo|_uo|_yo) \+ (?:(\d+)\*_n \+ |(_n) \+ )?_i\]")
+_INDEX = re.compile(r"\[(_xo|_po|_qo|_uo|_yo|_do|_bo|_co) \+ (?:(\d+)\*_n \+ |(_n) \+ )?_i\]")
 
 
 def _literal(lines, offsets, n, i):
@@ -231,7 +231,7 @@ def render_unrolled(writers, plan, n_derived, parts, loops):
     return "\n".join(out + (body_out or ["    pass"]) + ["", ""] + rhs) + "\n"
 
 
-_COLUMN = {"_xo": 0, "_po": 2, "_qo": 8, "_uo": 3, "_yo": 4}
+_COLUMN = {"_xo": 0, "_po": 2, "_qo": 8, "_uo": 3, "_yo": 4, "_do": 5, "_bo": 6, "_co": 7}
 
 
 def _based(lines, g, inst, bases):
