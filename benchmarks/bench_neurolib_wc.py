@@ -14,6 +14,7 @@ faster), after one warm-up run each (compilation excluded), and the largest
 difference between the two tools' E traces.
 """
 import argparse
+import os
 import statistics
 import time
 
@@ -63,22 +64,27 @@ def main():
     ours, theirs = run_tc(), run_nl()            # warm-up (compile) runs
     steps = int(round(T / dt))
     diff = np.abs(ours["E.exc"][1:steps + 1].T - theirs[:, -steps:]).max()
-    t_tc, t_nl = [], []
+    t_tc, t_nl, c_tc, c_nl = [], [], [], []
     for _ in range(args.repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         run_tc()
         t_tc.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
+        c_tc.append(time.process_time() - c0)
+        t0, c0 = time.perf_counter(), time.process_time()
         run_nl()
         t_nl.append(time.perf_counter() - t0)
+        c_nl.append(time.process_time() - c0)
     rate_tc = n * steps / statistics.median(t_tc)
     rate_nl = n * steps / statistics.median(t_nl)
     print(f"WC on gw ({n} regions, {int((D > 0).sum())} delayed edges, max delay {D.max():.1f} ms), Euler dt {dt} ms, "
-          f"{T:g} ms, coupling_mode={args.coupling_mode}")
+          f"{T:g} ms, coupling_mode={args.coupling_mode}, node loop: {getattr(model._mod, 'NODE_LOOP', False)}")
     print(f"tcmcompose : median {statistics.median(t_tc):.3f} s  {rate_tc / 1e6:.2f} M node-steps/s")
     print(f"neurolib   : median {statistics.median(t_nl):.3f} s  {rate_nl / 1e6:.2f} M node-steps/s")
     print(f"ratio (tcmcompose speed / neurolib speed): {rate_tc / rate_nl:.2f}; max |E difference| {diff:.2e}")
-
+    # on a shared machine: process CPU time, median ratio of back-to-back pairs
+    pairs = statistics.median(b / a for a, b in zip(c_tc, c_nl))
+    print(f"CPU time: median {statistics.median(c_tc):.3f} s vs {statistics.median(c_nl):.3f} s; speed ratio of "
+          f"back-to-back pairs (median) {pairs:.2f}; load {os.getloadavg()[0]:.2f}")
 
 if __name__ == "__main__":
     main()
