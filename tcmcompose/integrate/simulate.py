@@ -23,7 +23,30 @@ METHODS = tuple(SOLVERS)
 STOCHASTIC = tuple(name for name, s in SOLVERS.items() if s.stochastic)
 
 
+def _hashable(value):
+    """``value`` as a dictionary key (lists and arrays as tuples), or None."""
+    if isinstance(value, (str, int, np.integer)) or value is None:
+        return value
+    if isinstance(value, (list, tuple, np.ndarray)):
+        items = tuple(_hashable(v) for v in (value.tolist() if isinstance(value, np.ndarray) else value))
+        return None if any(v is None for v in items) else (type(value).__name__, items)
+    return None
+
+
 def _record_targets(model, record):
+    """:func:`_resolve_record`, remembered per model and ``record``: resolving
+    names through the model's pandas indexes costs ~10 ms for the 50 states
+    of a TCM column, which a fitting loop would pay on every call."""
+    key = _hashable(record) if record is not None else ("all",)
+    memo = model.__dict__.setdefault("_record_memo", {})
+    if key is None:
+        return _resolve_record(model, record)
+    if key not in memo:
+        memo[key] = _resolve_record(model, record)
+    return memo[key]
+
+
+def _resolve_record(model, record):
     """Flat state and output indices of the recorded variables.
 
     Each name is resolved by :func:`tcmcompose.address.resolve` as a state,
