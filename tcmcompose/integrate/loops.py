@@ -14,7 +14,7 @@ loops, compiled once per package version and method (cache=True, on first use):
 and the run's data in the named tuples of tcmcompose.integrate.containers
 (edges, history, inputs, recorder, noise).
 """
-# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 5ed499945c36a5b18b87
+# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 f32a308544f6f81c8113
 import math
 
 import numpy as np
@@ -55,15 +55,19 @@ def integrate_euler(stage_outputs, stage_derivs, edge_terms, unrolled, per_step,
     dw = np.zeros(noise_idx.shape[0])
     for k in range(u.shape[0]):
         u[k] = u_base[k]
+    # the next recorded step and its row (a counter: no division per step)
+    row = 0 if n_start <= rec_start else (n_start - rec_start + every - 1) // every
+    next_rec = rec_start + row * every
     for n in range(n_start, n_stop + 1):
         t = n * dt
         stage_outputs(t, x, params, y, layout)
-        if n >= rec_start and (n - rec_start) % every == 0:
-            row = (n - rec_start) // every
+        if n == next_rec:
             for k in range(n_rx):
                 out[row, k] = x[rec_x[k]]
             for k in range(rec_y.shape[0]):
                 out[row, n_rx + k] = y[rec_y[k]]
+            row += 1
+            next_rec += every
         if n == n_stop:
             break
         slot = n & mask
@@ -132,15 +136,19 @@ def integrate_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, 
     dw = np.zeros(noise_idx.shape[0])
     for k in range(u.shape[0]):
         u[k] = u_base[k]
+    # the next recorded step and its row (a counter: no division per step)
+    row = 0 if n_start <= rec_start else (n_start - rec_start + every - 1) // every
+    next_rec = rec_start + row * every
     for n in range(n_start, n_stop + 1):
         t = n * dt
         stage_outputs(t, x, params, y, layout)
-        if n >= rec_start and (n - rec_start) % every == 0:
-            row = (n - rec_start) // every
+        if n == next_rec:
             for k in range(n_rx):
                 out[row, k] = x[rec_x[k]]
             for k in range(rec_y.shape[0]):
                 out[row, n_rx + k] = y[rec_y[k]]
+            row += 1
+            next_rec += every
         if n == n_stop:
             break
         slot = n & mask
@@ -222,15 +230,19 @@ def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled
     dw = np.zeros(noise_idx.shape[0])
     for k in range(u.shape[0]):
         u[k] = u_base[k]
+    # the next recorded step and its row (a counter: no division per step)
+    row = 0 if n_start <= rec_start else (n_start - rec_start + every - 1) // every
+    next_rec = rec_start + row * every
     for n in range(n_start, n_stop + 1):
         t = n * dt
         stage_outputs(t, x, params, y, layout)
-        if n >= rec_start and (n - rec_start) % every == 0:
-            row = (n - rec_start) // every
+        if n == next_rec:
             for k in range(n_rx):
                 out[row, k] = x[rec_x[k]]
             for k in range(rec_y.shape[0]):
                 out[row, n_rx + k] = y[rec_y[k]]
+            row += 1
+            next_rec += every
         if n == n_stop:
             break
         slot = n & mask
@@ -338,15 +350,19 @@ def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrol
     dw = np.zeros(noise_idx.shape[0])
     for k in range(u.shape[0]):
         u[k] = u_base[k]
+    # the next recorded step and its row (a counter: no division per step)
+    row = 0 if n_start <= rec_start else (n_start - rec_start + every - 1) // every
+    next_rec = rec_start + row * every
     for n in range(n_start, n_stop + 1):
         t = n * dt
         stage_outputs(t, x, params, y, layout)
-        if n >= rec_start and (n - rec_start) % every == 0:
-            row = (n - rec_start) // every
+        if n == next_rec:
             for k in range(n_rx):
                 out[row, k] = x[rec_x[k]]
             for k in range(rec_y.shape[0]):
                 out[row, n_rx + k] = y[rec_y[k]]
+            row += 1
+            next_rec += every
         if n == n_stop:
             break
         slot = n & mask
@@ -440,15 +456,19 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, edge_terms, unrolled, 
     dw = np.zeros(noise_idx.shape[0])
     for k in range(u.shape[0]):
         u[k] = u_base[k]
+    # the next recorded step and its row (a counter: no division per step)
+    row = 0 if n_start <= rec_start else (n_start - rec_start + every - 1) // every
+    next_rec = rec_start + row * every
     for n in range(n_start, n_stop + 1):
         t = n * dt
         stage_outputs(t, x, params, y, layout)
-        if n >= rec_start and (n - rec_start) % every == 0:
-            row = (n - rec_start) // every
+        if n == next_rec:
             for k in range(n_rx):
                 out[row, k] = x[rec_x[k]]
             for k in range(rec_y.shape[0]):
                 out[row, n_rx + k] = y[rec_y[k]]
+            row += 1
+            next_rec += every
         if n == n_stop:
             break
         slot = n & mask
@@ -525,15 +545,19 @@ def integrate_stochastic_heun(stage_outputs, stage_derivs, edge_terms, unrolled,
     dw = np.zeros(noise_idx.shape[0])
     for k in range(u.shape[0]):
         u[k] = u_base[k]
+    # the next recorded step and its row (a counter: no division per step)
+    row = 0 if n_start <= rec_start else (n_start - rec_start + every - 1) // every
+    next_rec = rec_start + row * every
     for n in range(n_start, n_stop + 1):
         t = n * dt
         stage_outputs(t, x, params, y, layout)
-        if n >= rec_start and (n - rec_start) % every == 0:
-            row = (n - rec_start) // every
+        if n == next_rec:
             for k in range(n_rx):
                 out[row, k] = x[rec_x[k]]
             for k in range(rec_y.shape[0]):
                 out[row, n_rx + k] = y[rec_y[k]]
+            row += 1
+            next_rec += every
         if n == n_stop:
             break
         slot = n & mask
