@@ -169,17 +169,23 @@ def render(solver):
               f"{P}        stage_outputs({_time(c)}, xs, params, y, layout)"]
         L += inputs(c)
         L.append(f"{P}    stage_derivs({_time(c)}, xs, params, u, y, y, w_local, k{i}, layout)")
-    L += [f"{P}    for k in range(nx):",
-          f"{P}        x[k] += {_combination(solver.b, ks)}"]
-    if solver.stochastic:
-        L += [f"{P}    for k in range(noise_idx.shape[0]):",
-              f"{P}        x[noise_idx[k]] += dw[k]"]
+    if solver.stochastic:       # the noise lands after the drift: check the state afterwards
+        L += [f"{P}    for k in range(nx):",
+              f"{P}        x[k] += {_combination(solver.b, ks)}",
+              f"{P}    for k in range(noise_idx.shape[0]):",
+              f"{P}        x[noise_idx[k]] += dw[k]",
+              f"{P}    n_bad = 0                  # v - v is NaN for inf and NaN: an integer",
+              f"{P}    for k in range(nx):        # reduction the compiler can vectorise",
+              f"{P}        v = x[k]",
+              f"{P}        n_bad += (v - v) != 0.0"]
+    else:                       # the new state and its divergence check in one pass
+        L += [f"{P}    n_bad = 0                  # v - v is NaN for inf and NaN: an integer",
+              f"{P}    for k in range(nx):        # reduction the compiler can vectorise",
+              f"{P}        v = x[k] + {_combination(solver.b, ks)}",
+              f"{P}        x[k] = v",
+              f"{P}        n_bad += (v - v) != 0.0"]
     L += [f"{P}    if ou_dst.shape[0] > 0:",
           f"{P}        ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)",
-          f"{P}    n_bad = 0                  # v - v is NaN for inf and NaN: an integer",
-          f"{P}    for k in range(nx):        # reduction the compiler can vectorise",
-          f"{P}        v = x[k]",
-          f"{P}        n_bad += (v - v) != 0.0",
           f"{P}    if n_bad:",
           f"{P}        return n + 1",
           f"{P}return -1"]

@@ -14,7 +14,7 @@ loops, compiled once per package version and method (cache=True, on first use):
 and the run's data in the named tuples of tcmcompose.integrate.containers
 (edges, history, inputs, recorder, noise).
 """
-# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 f32a308544f6f81c8113
+# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 1397764ff50b4f540e6a
 import math
 
 import numpy as np
@@ -89,14 +89,13 @@ def integrate_euler(stage_outputs, stage_derivs, edge_terms, unrolled, per_step,
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
                          not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t, x, params, u, y, y, w_local, k0, layout)
-        for k in range(nx):
-            x[k] += dt * (k0[k])
-        if ou_dst.shape[0] > 0:
-            ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)
         n_bad = 0                  # v - v is NaN for inf and NaN: an integer
         for k in range(nx):        # reduction the compiler can vectorise
-            v = x[k]
+            v = x[k] + dt * (k0[k])
+            x[k] = v
             n_bad += (v - v) != 0.0
+        if ou_dst.shape[0] > 0:
+            ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)
         if n_bad:
             return n + 1
     return -1
@@ -180,14 +179,13 @@ def integrate_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, 
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
                          not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t + dt, xs, params, u, y, y, w_local, k1, layout)
-        for k in range(nx):
-            x[k] += dt * (0.5 * k0[k] + 0.5 * k1[k])
-        if ou_dst.shape[0] > 0:
-            ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)
         n_bad = 0                  # v - v is NaN for inf and NaN: an integer
         for k in range(nx):        # reduction the compiler can vectorise
-            v = x[k]
+            v = x[k] + dt * (0.5 * k0[k] + 0.5 * k1[k])
+            x[k] = v
             n_bad += (v - v) != 0.0
+        if ou_dst.shape[0] > 0:
+            ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)
         if n_bad:
             return n + 1
     return -1
@@ -301,14 +299,13 @@ def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
                          not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t + dt, xs, params, u, y, y, w_local, k3, layout)
-        for k in range(nx):
-            x[k] += dt * (0.16666666666666666 * k0[k] + 0.3333333333333333 * k1[k] + 0.3333333333333333 * k2[k] + 0.16666666666666666 * k3[k])
-        if ou_dst.shape[0] > 0:
-            ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)
         n_bad = 0                  # v - v is NaN for inf and NaN: an integer
         for k in range(nx):        # reduction the compiler can vectorise
-            v = x[k]
+            v = x[k] + dt * (0.16666666666666666 * k0[k] + 0.3333333333333333 * k1[k] + 0.3333333333333333 * k2[k] + 0.16666666666666666 * k3[k])
+            x[k] = v
             n_bad += (v - v) != 0.0
+        if ou_dst.shape[0] > 0:
+            ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)
         if n_bad:
             return n + 1
     return -1
@@ -411,14 +408,13 @@ def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrol
                          e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
                          not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         stage_derivs(t + 0.5 * dt, xs, params, u, y, y, w_local, k2, layout)
-        for k in range(nx):
-            x[k] += dt * (0.16666666666666666 * k0[k] + 0.16666666666666666 * k1[k] + 0.6666666666666666 * k2[k])
-        if ou_dst.shape[0] > 0:
-            ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)
         n_bad = 0                  # v - v is NaN for inf and NaN: an integer
         for k in range(nx):        # reduction the compiler can vectorise
-            v = x[k]
+            v = x[k] + dt * (0.16666666666666666 * k0[k] + 0.16666666666666666 * k1[k] + 0.6666666666666666 * k2[k])
+            x[k] = v
             n_bad += (v - v) != 0.0
+        if ou_dst.shape[0] > 0:
+            ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)
         if n_bad:
             return n + 1
     return -1
@@ -500,12 +496,12 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, edge_terms, unrolled, 
             x[k] += dt * (k0[k])
         for k in range(noise_idx.shape[0]):
             x[noise_idx[k]] += dw[k]
-        if ou_dst.shape[0] > 0:
-            ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)
         n_bad = 0                  # v - v is NaN for inf and NaN: an integer
         for k in range(nx):        # reduction the compiler can vectorise
             v = x[k]
             n_bad += (v - v) != 0.0
+        if ou_dst.shape[0] > 0:
+            ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)
         if n_bad:
             return n + 1
     return -1
@@ -601,12 +597,12 @@ def integrate_stochastic_heun(stage_outputs, stage_derivs, edge_terms, unrolled,
             x[k] += dt * (0.5 * k0[k] + 0.5 * k1[k])
         for k in range(noise_idx.shape[0]):
             x[noise_idx[k]] += dw[k]
-        if ou_dst.shape[0] > 0:
-            ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)
         n_bad = 0                  # v - v is NaN for inf and NaN: an integer
         for k in range(nx):        # reduction the compiler can vectorise
             v = x[k]
             n_bad += (v - v) != 0.0
+        if ou_dst.shape[0] > 0:
+            ou_step(ou_state, ou_mean, ou_decay, ou_scale, rng)
         if n_bad:
             return n + 1
     return -1
