@@ -422,8 +422,7 @@ def generate_source(masses, version, unroll_plan=None):
     parts.append("GROUP_PATTERNS = (" + "".join(
         f"(G{g}_D_PATTERN, G{g}_B_PATTERN, G{g}_C_PATTERN), " for g in range(len(masses))) + ")\n\n")
     if isinstance(unroll_plan, unroll.NodePlan):
-        parts.append(unroll.render_node_loop(writers, unroll_plan, unrolled,
-                                             [body for _, _, body in loops["outputs"]]) + "\n\n")
+        parts.append(unroll.render_node_loop(writers, unroll_plan, unrolled) + "\n\n")
     elif unroll_plan is None:
         derivs = _flat("stage_derivs", x + "_u, _y, _ye, _w, _dx, " + p, loops["rhs"], (XO, N, PO, QO, UO),
                        "dx/dt from a complete u (_y, _ye, _w: used by unrolled modules only).")

@@ -47,7 +47,7 @@ bound from the instance count, so 90 and 200 columns share one module.
 Instance j of group g in node i is i*m_g + j (m_g: the group's populations
 per node), because lowering appends group members node by node; local
 connection e of node i is ``w[i*E + e]`` (E links per node), the order of the
-connection table. ``stage_outputs`` is the group loops of ``outputs``
+connection table. ``stage_outputs`` is the group loops ``outputs``
 (contiguous over all instances, already efficient). Networks of several
 node types, or of single-population nodes (whose group loop already is the
 node loop, with no local links to bake in: the Jansen-Rit networks), keep
@@ -56,12 +56,15 @@ network with one node type (the tests use 3 nodes), and falls back to the
 group kernels otherwise.
 
 Measured on the 90-column TCM network (bench_tcm.py, Heun, dt 0.05 ms,
-intrinsic delays on, load ~2 on 2 cores): 1.27 -> 0.75 µs per column·step
-with the unsigned delayed-edge sums of :mod:`tcmcompose.integrate.shared`
-(group kernels before; stage_derivs per call 29 -> 13 µs, half of it from
-the unsigned indices of :func:`_based`); its cold first run costs one
-node's stage_derivs compile (~3 s, an unrolled column's ~2 s) instead of
-the group loops' ~0.5 s. Below the unrolling limit (2-8 TCM columns) the
+load 1.3-2 on 2 cores), µs per column·step: with its intrinsic delays (every
+local link in the delayed pass) 1.27-1.47 before, 0.73-0.80 now, the group
+kernels 0.78-0.86 (most of the gain is the unsigned indices of the delayed
+sums and of every kernel, :func:`_based`; what is left here is outputs
+read back instead of recomputed: stage_derivs 18 -> 13 µs per call); with
+the intrinsic links undelayed (baked in) 0.58-0.60 against 0.86-0.95.
+Its cold first run compiles one node's stage_derivs (~3 s; an unrolled
+column's ~2.8 s) where the group loops took ~0.5 s: 2.3-3.2 s -> 5.0-6.8 s
+(a column: 3.9-4.6 s). Below the unrolling limit (2-8 TCM columns) the
 default stays as it was (unrolled small groups, looped large ones), which
 compiles sooner (2 / 6 columns: cold first run 3.3 / 1.8 s against 6.7 /
 4.7 s as a node loop); ``unroll="node"`` runs them faster per step
@@ -270,30 +273,22 @@ def _base_lines(bases, pad="    "):
             for name, (kind, g, k) in order]
 
 
-def render_node_loop(writers, plan, parts, out_loops):
+def render_node_loop(writers, plan, parts):
     """Source of the node-loop stage kernels (see the module docstring):
-    ``stage_outputs`` is the group loops of the outputs (``out_loops``: per
-    group, the loop lines of ``outputs``); ``stage_derivs`` loops over the
-    nodes with one node's right-hand sides (templates ``parts`` from
-    :func:`templates`) and undelayed local connections written out. Indices
-    are uint64 base + instance (:func:`_based`)."""
+    ``stage_outputs`` is the group loops ``outputs`` (contiguous over every
+    instance; one compilation shared with the Jacobian's uses);
+    ``stage_derivs`` loops over the nodes with one node's right-hand sides
+    (templates ``parts`` from :func:`templates`) and undelayed local
+    connections written out. Indices are uint64 base + instance
+    (:func:`_based`)."""
     n_links = len(plan.links)
-    head = ["", "# ---- stage kernels of the time loop: a loop over the nodes, one node written out inside",
-            "UNROLLED = True   # (stage_derivs reads the outputs from _y)",
-            "NODE_LOOP = True",
-            "# local connection e of node i: weight _w[i*NODE_LINKS + e] (0 where the edge pass adds it)",
-            f"NODE_LINKS = {n_links}",
-            "LOCAL_SRC = LOCAL_DST = LOCAL_BAKED = None   # per network: CompiledModel._local_baked",
-            "", "",
-            "@kernel",
-            "def stage_outputs(t, _x, _p, _y, layout):",
-            '    """Outputs y(x): the group loops (contiguous over every instance)."""']
-    bases, body = {}, []
-    for g, lines in enumerate(out_loops):
-        if lines:
-            body += [f"    # group {g} ({writers[g].mass.name})", f"    for _k in range(layout[{g}, 1]):",
-                     "        _i = np.uint64(_k)"] + _based(lines[1:], g, "_i", bases)
-    out = head + _base_lines(bases) + (body or ["    pass"])
+    out = ["", "# ---- stage kernels of the time loop: a loop over the nodes, one node written out inside",
+           "UNROLLED = True   # (stage_derivs reads the outputs from _y)",
+           "NODE_LOOP = True",
+           "# local connection e of node i: weight _w[i*NODE_LINKS + e] (0 where the edge pass adds it)",
+           f"NODE_LINKS = {n_links}",
+           "LOCAL_SRC = LOCAL_DST = LOCAL_BAKED = None   # per network: CompiledModel._local_baked",
+           "stage_outputs = outputs         # (the group loops: contiguous over every instance)"]
     out += ["", "", "@kernel",
             "def stage_derivs(t, _x, _p, _u, _y, _ye, _w, _dx, layout):",
             '    """dx/dt, node by node. Outputs used in the equations come from _y; local',
