@@ -78,6 +78,8 @@ def render(solver):
          f"{P}n_start to n_stop; returns -1, or the step after which the state stopped",
          f'{P}being finite."""']
     L += [f"{P}{line}" for line in UNPACK]
+    # flags typed bool, not as literals (a literal True/False compiles a shared kernel once per value)
+    L += [f"{P}no, yes = np.bool_(False), np.bool_(True)"]
     L += [f"{P}nx = x.shape[0]",
           f"{P}mask = hist.shape[0] - 1          # ring length is a power of two",
           f"{P}y = np.zeros(n_y)",
@@ -123,13 +125,13 @@ def render(solver):
           f"{P}        hist[slot, r] = y[buf_src[r]]",
           f"{P}    if per_step:      # the couplings between nodes and the external inputs, held",
           f"{P}        if held[2] > held[1]:",
-          f"{P}            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, False,",
+          f"{P}            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,",
           f"{P}                         e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)",
           f"{P}        stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,",
-          f"{P}                     integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,",
+          f"{P}                     integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, yes,",
           f"{P}                     stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)",
           f"{P}    if staged[2] > staged[1]:",
-          f"{P}        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, {ends},",
+          f"{P}        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, {'yes' if ends else 'no'},",
           f"{P}                     e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)"]
 
     def inputs(c):
@@ -155,7 +157,7 @@ def render(solver):
                   f"{P}        for r in range(buf_src.shape[0]):",
                   f"{P}            hist_dot[slot, r] = ydot[buf_src[r]]"]
         L += [f"{P}    if staged[2] > staged[1]:",
-              f"{P}        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, True, False,",
+              f"{P}        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, yes, no,",
               f"{P}                     e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)"]
     for i in range(1, s):
         c = cs[i]

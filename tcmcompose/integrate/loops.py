@@ -14,7 +14,7 @@ loops, compiled once per package version and method (cache=True, on first use):
 and the run's data in the named tuples of tcmcompose.integrate.containers
 (edges, history, inputs, recorder, noise).
 """
-# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 1397764ff50b4f540e6a
+# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 1cd5e46d3b069f9d0305
 import math
 
 import numpy as np
@@ -34,6 +34,7 @@ def integrate_euler(stage_outputs, stage_derivs, edge_terms, unrolled, per_step,
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
+    no, yes = np.bool_(False), np.bool_(True)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -75,13 +76,13 @@ def integrate_euler(stage_outputs, stage_derivs, edge_terms, unrolled, per_step,
             hist[slot, r] = y[buf_src[r]]
         if per_step:      # the couplings between nodes and the external inputs, held
             if held[2] > held[1]:
-                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, False,
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
-                         integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,
+                         integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, yes,
                          stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, False,
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 0 (c = 0)
         if stage_u or per_step:
@@ -112,6 +113,7 @@ def integrate_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, 
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
+    no, yes = np.bool_(False), np.bool_(True)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -155,13 +157,13 @@ def integrate_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, 
             hist[slot, r] = y[buf_src[r]]
         if per_step:      # the couplings between nodes and the external inputs, held
             if held[2] > held[1]:
-                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, False,
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
-                         integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,
+                         integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, yes,
                          stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, True,
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, yes,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 0 (c = 0)
         if stage_u or per_step:
@@ -202,6 +204,7 @@ def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
+    no, yes = np.bool_(False), np.bool_(True)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -248,13 +251,13 @@ def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled
             hist[slot, r] = y[buf_src[r]]
         if per_step:      # the couplings between nodes and the external inputs, held
             if held[2] > held[1]:
-                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, False,
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
-                         integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,
+                         integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, yes,
                          stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, True,
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, yes,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 0 (c = 0)
         if stage_u or per_step:
@@ -267,7 +270,7 @@ def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled
             for r in range(buf_src.shape[0]):
                 hist_dot[slot, r] = ydot[buf_src[r]]
         if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, True, False,
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, yes, no,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 1 (c = 1/2)
         for k in range(nx):
@@ -322,6 +325,7 @@ def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrol
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
+    no, yes = np.bool_(False), np.bool_(True)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -367,13 +371,13 @@ def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrol
             hist[slot, r] = y[buf_src[r]]
         if per_step:      # the couplings between nodes and the external inputs, held
             if held[2] > held[1]:
-                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, False,
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
-                         integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,
+                         integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, yes,
                          stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, True,
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, yes,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 0 (c = 0)
         if stage_u or per_step:
@@ -386,7 +390,7 @@ def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrol
             for r in range(buf_src.shape[0]):
                 hist_dot[slot, r] = ydot[buf_src[r]]
         if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, True, False,
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, yes, no,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 1 (c = 1)
         for k in range(nx):
@@ -431,6 +435,7 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, edge_terms, unrolled, 
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
+    no, yes = np.bool_(False), np.bool_(True)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -472,13 +477,13 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, edge_terms, unrolled, 
             hist[slot, r] = y[buf_src[r]]
         if per_step:      # the couplings between nodes and the external inputs, held
             if held[2] > held[1]:
-                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, False,
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
-                         integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,
+                         integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, yes,
                          stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, False,
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 0 (c = 0)
         if stage_u or per_step:
@@ -518,6 +523,7 @@ def integrate_stochastic_heun(stage_outputs, stage_derivs, edge_terms, unrolled,
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
+    no, yes = np.bool_(False), np.bool_(True)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -561,13 +567,13 @@ def integrate_stochastic_heun(stage_outputs, stage_derivs, edge_terms, unrolled,
             hist[slot, r] = y[buf_src[r]]
         if per_step:      # the couplings between nodes and the external inputs, held
             if held[2] > held[1]:
-                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, False,
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
-                         integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, True,
+                         integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, yes,
                          stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
         if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, False, True,
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, yes,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 0 (c = 0)
         if stage_u or per_step:
