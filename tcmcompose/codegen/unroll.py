@@ -62,9 +62,11 @@ kernels 0.78-0.86 (most of the gain is the unsigned indices of the delayed
 sums and of every kernel, :func:`_based`; what is left here is outputs
 read back instead of recomputed: stage_derivs 18 -> 13 µs per call); with
 the intrinsic links undelayed (baked in) 0.58-0.60 against 0.86-0.95.
-Its cold first run compiles one node's stage_derivs (~3 s; an unrolled
-column's ~2.8 s) where the group loops took ~0.5 s: 2.3-3.2 s -> 5.0-6.8 s
-(a column: 3.9-4.6 s). Below the unrolling limit (2-8 TCM columns) the
+Its cold first run compiles one node's stage_derivs (3.2-3.7 s at load
+~1.8; an unrolled column's 1.9-2.2 s, the group loops' 1.8-1.9 s: Numba's
+compile time grows with the operations it types and lowers, and every load
+here adds a base to an instance index): 2.3-3.2 s -> 5.0-6.8 s before this
+last cut of ~1 s (a column: 3.9-4.6 s). Below the unrolling limit (2-8 TCM columns) the
 default stays as it was (unrolled small groups, looped large ones), which
 compiles sooner (2 / 6 columns: cold first run 3.3 / 1.8 s against 6.7 /
 4.7 s as a node loop); ``unroll="node"`` runs them faster per step
@@ -265,9 +267,15 @@ def _based(lines, g, inst, bases):
     return [_INDEX.sub(based, line) for line in lines]
 
 
-def _base_lines(bases, pad="    "):
-    """Definitions of the recorded bases (uint64) from ``layout``."""
+def _base_lines(bases, pad="    ", scalars=False):
+    """Definitions of the recorded bases (uint64) from ``layout``, or with
+    ``scalars`` from the offsets ``_xo<g>``, ``_n<g>``, ... read from it
+    once (fewer operations for Numba to type and lower: a kernel's compile
+    time grows with them)."""
     order = sorted(bases.items(), key=lambda item: (item[1][0], item[1][1], item[1][2]))
+    if scalars:
+        return [f"{pad}{name} = np.uint64({kind}{g}" + ("" if k == 0 else f" + _n{g}" if k == 1 else f" + {k}*_n{g}")
+                + ")" for name, (kind, g, k) in order]
     return [f"{pad}{name} = np.uint64(layout[{g}, {_COLUMN[kind]}]"
             + ("" if k == 0 else f" + layout[{g}, 1]" if k == 1 else f" + {k}*layout[{g}, 1]") + ")"
             for name, (kind, g, k) in order]
@@ -324,5 +332,8 @@ def render_node_loop(writers, plan, parts):
         body += ["    " + line for line in _based(rhs_rest, g, f"_i{pop}", bases)]
     links = {name for name, v in bases.items() if v is None}
     bases = {name: v for name, v in bases.items() if v is not None}
-    out += _base_lines(bases) + [f"    {name} = np.uint64({name[3:]})" for name in sorted(links, key=lambda n: int(n[3:]))]
+    for g in sorted({g for _, g, _ in bases.values()}):
+        out.append(f"    _xo{g}, _n{g}, _po{g}, _qo{g}, _uo{g}, _yo{g} = layout[{g}, 0], layout[{g}, 1], "
+                   f"layout[{g}, 2], layout[{g}, 8], layout[{g}, 3], layout[{g}, 4]")
+    out += _base_lines(bases, scalars=True) + [f"    {name} = np.uint64({name[3:]})" for name in sorted(links, key=lambda n: int(n[3:]))]
     return "\n".join(out + body) + "\n"
