@@ -22,6 +22,11 @@ Cases (goals from issue 16, on a 2-core machine):
 * ``tcm``: one TCM column (≤ 4 s);
 * ``mixed``: 20 Jansen-Rit nodes + one Costa thalamus node, three delayed couplings (≤ 5 s);
 * warm ≤ 0.3 s; relabelled copy: 0 s of compilation.
+
+The last column, ``after install``, is a cold run with every Numba cache empty
+too (``NUMBA_CACHE_DIR`` a new folder): the very first run after installing
+the package, which also compiles the shared time loop of its method and the
+kernels it calls (about 4-5 s once; each further method ~1-2 s once).
 """
 import argparse
 import os
@@ -86,8 +91,10 @@ print(t1 - t0, t2 - t1, t2 - t0, int(model.build_info["generated"]), model.build
 """
 
 
-def run(case, cache, relabel=False):
+def run(case, cache, relabel=False, numba_cache=None):
     env = dict(os.environ, TCMCOMPOSE_CACHE=cache)
+    if numba_cache:       # every Numba cache, the package's own loops included, starts empty
+        env["NUMBA_CACHE_DIR"] = numba_cache
     out = subprocess.run([sys.executable, "-c", SCRIPT, case, "1" if relabel else "0",
                           os.path.dirname(os.path.abspath(__file__))], env=env,
                          capture_output=True, text=True, check=True).stdout.split()
@@ -101,9 +108,9 @@ def main():
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     print(f"{'case':>6} {'cold build':>11} {'cold 1st sim':>13} {'cold total':>11} {'cold CPU':>9} "
-          f"{'warm total':>11} {'relabelled':>11} {'same module':>12}")
+          f"{'warm total':>11} {'relabelled':>11} {'same module':>12} {'after install':>14}")
     for case in args.cases.split(","):
-        cold, warm, relab, same = [], [], [], []
+        cold, warm, relab, same, fresh = [], [], [], [], []
         for _ in range(args.repeats):
             with tempfile.TemporaryDirectory() as cache:
                 c = run(case, cache)
@@ -113,9 +120,11 @@ def main():
                 warm.append(w[2])
                 relab.append(r[2])
                 same.append(r[4] == c[4] and not r[3])
+            with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as numba_cache:
+                fresh.append(run(case, cache, numba_cache=numba_cache)[2])
         med = lambda k: statistics.median(v[k] for v in cold)  # noqa: E731
         print(f"{case:>6} {med(0):11.2f} {med(1):13.2f} {med(2):11.2f} {med(5):9.2f} {statistics.median(warm):11.2f} "
-              f"{statistics.median(relab):11.2f} {str(all(same)):>12}")
+              f"{statistics.median(relab):11.2f} {str(all(same)):>12} {statistics.median(fresh):14.2f}")
     print(f"load average after: {os.getloadavg()}")
 
 
