@@ -65,8 +65,9 @@ the intrinsic links undelayed (baked in) 0.58-0.60 against 0.86-0.95.
 Its cold first run compiles one node's stage_derivs (3.2-3.7 s at load
 ~1.8; an unrolled column's 1.9-2.2 s, the group loops' 1.8-1.9 s: Numba's
 compile time grows with the operations it types and lowers, and every load
-here adds a base to an instance index): 2.3-3.2 s -> 5.0-6.8 s before this
-last cut of ~1 s (a column: 3.9-4.6 s). Below the unrolling limit (2-8 TCM columns) the
+here adds a base to an instance index): fresh process, empty cache,
+build + first simulate 2.3-3.2 s with group kernels, 4.0-4.4 s now (a
+column 2.9-3.8 s at the same load, ~1.7). Below the unrolling limit (2-8 TCM columns) the
 default stays as it was (unrolled small groups, looped large ones), which
 compiles sooner (2 / 6 columns: cold first run 3.3 / 1.8 s against 6.7 /
 4.7 s as a node loop); ``unroll="node"`` runs them faster per step
