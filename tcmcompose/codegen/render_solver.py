@@ -78,8 +78,8 @@ def render(solver):
          f"{P}n_start to n_stop; returns -1, or the step after which the state stopped",
          f'{P}being finite."""']
     L += [f"{P}{line}" for line in UNPACK]
-    # flags typed bool, not as literals (a literal True/False compiles a shared kernel once per value)
-    L += [f"{P}no, yes = np.bool_(False), np.bool_(True)"]
+    # a flag typed bool, not a literal (a literal True/False compiles a shared kernel once per value)
+    L += [f"{P}yes = np.bool_(True)"]
     L += [f"{P}nx = x.shape[0]",
           f"{P}mask = hist.shape[0] - 1          # ring length is a power of two",
           f"{P}y = np.zeros(n_y)",
@@ -125,14 +125,25 @@ def render(solver):
           f"{P}        hist[slot, r] = y[buf_src[r]]",
           f"{P}    if per_step:      # the couplings between nodes and the external inputs, held",
           f"{P}        if held[2] > held[1]:",
-          f"{P}            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,",
+          f"{P}            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,",
           f"{P}                         e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)",
           f"{P}        stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,",
           f"{P}                     integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, yes,",
           f"{P}                     stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)",
-          f"{P}    if staged[2] > staged[1]:",
-          f"{P}        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, {'yes' if ends else 'no'},",
-          f"{P}                     e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)"]
+          f"{P}    if staged[2] > staged[1]:     # delayed linear edges: their sums at the stage offsets"]
+    if ends:       # the sum at the start of a step is the last step's end-of-step sum
+        L += [f"{P}        if n == n_start:",
+              f"{P}            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,",
+              f"{P}                         e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)",
+              f"{P}        else:",
+              f"{P}            for k in range(U.shape[1]):",
+              f"{P}                U[0, k] = U[2, k]"]
+        if not solver.hermite:       # (Hermite: after this step's output derivative is stored)
+            L += [f"{P}        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 1.0,",
+                  f"{P}                     e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)"]
+    else:
+        L += [f"{P}        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,",
+              f"{P}                     e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)"]
 
     def inputs(c):
         return [f"{P}    if stage_u or per_step:" if c == 0 else f"{P}    if stage_u:",
@@ -156,8 +167,11 @@ def render(solver):
                   f"{P}        outputs_dot(t, x, params, k0, ydot, layout)",
                   f"{P}        for r in range(buf_src.shape[0]):",
                   f"{P}            hist_dot[slot, r] = ydot[buf_src[r]]"]
-        L += [f"{P}    if staged[2] > staged[1]:",
-              f"{P}        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, yes, no,",
+        L += [f"{P}    if staged[2] > staged[1]:"]
+        if solver.hermite and ends:
+            L += [f"{P}        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 1.0,",
+                  f"{P}                     e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)"]
+        L += [f"{P}        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.5,",
               f"{P}                     e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)"]
     for i in range(1, s):
         c = cs[i]

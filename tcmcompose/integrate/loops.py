@@ -14,7 +14,7 @@ loops, compiled once per package version and method (cache=True, on first use):
 and the run's data in the named tuples of tcmcompose.integrate.containers
 (edges, history, inputs, recorder, noise).
 """
-# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 1cd5e46d3b069f9d0305
+# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 3de32e6f9954fdfd67e3
 import math
 
 import numpy as np
@@ -34,7 +34,7 @@ def integrate_euler(stage_outputs, stage_derivs, edge_terms, unrolled, per_step,
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
-    no, yes = np.bool_(False), np.bool_(True)
+    yes = np.bool_(True)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -76,13 +76,13 @@ def integrate_euler(stage_outputs, stage_derivs, edge_terms, unrolled, per_step,
             hist[slot, r] = y[buf_src[r]]
         if per_step:      # the couplings between nodes and the external inputs, held
             if held[2] > held[1]:
-                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
                          integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, yes,
                          stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
+        if staged[2] > staged[1]:     # delayed linear edges: their sums at the stage offsets
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 0 (c = 0)
         if stage_u or per_step:
@@ -113,7 +113,7 @@ def integrate_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, 
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
-    no, yes = np.bool_(False), np.bool_(True)
+    yes = np.bool_(True)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -157,13 +157,19 @@ def integrate_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, 
             hist[slot, r] = y[buf_src[r]]
         if per_step:      # the couplings between nodes and the external inputs, held
             if held[2] > held[1]:
-                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
                          integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, yes,
                          stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, yes,
+        if staged[2] > staged[1]:     # delayed linear edges: their sums at the stage offsets
+            if n == n_start:
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,
+                             e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
+            else:
+                for k in range(U.shape[1]):
+                    U[0, k] = U[2, k]
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 1.0,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 0 (c = 0)
         if stage_u or per_step:
@@ -204,7 +210,7 @@ def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
-    no, yes = np.bool_(False), np.bool_(True)
+    yes = np.bool_(True)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -251,14 +257,18 @@ def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled
             hist[slot, r] = y[buf_src[r]]
         if per_step:      # the couplings between nodes and the external inputs, held
             if held[2] > held[1]:
-                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
                          integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, yes,
                          stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, yes,
-                         e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
+        if staged[2] > staged[1]:     # delayed linear edges: their sums at the stage offsets
+            if n == n_start:
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,
+                             e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
+            else:
+                for k in range(U.shape[1]):
+                    U[0, k] = U[2, k]
         # stage 0 (c = 0)
         if stage_u or per_step:
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
@@ -270,7 +280,9 @@ def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled
             for r in range(buf_src.shape[0]):
                 hist_dot[slot, r] = ydot[buf_src[r]]
         if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, yes, no,
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 1.0,
+                         e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.5,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 1 (c = 1/2)
         for k in range(nx):
@@ -325,7 +337,7 @@ def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrol
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
-    no, yes = np.bool_(False), np.bool_(True)
+    yes = np.bool_(True)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -371,14 +383,18 @@ def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrol
             hist[slot, r] = y[buf_src[r]]
         if per_step:      # the couplings between nodes and the external inputs, held
             if held[2] > held[1]:
-                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
                          integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, yes,
                          stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, yes,
-                         e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
+        if staged[2] > staged[1]:     # delayed linear edges: their sums at the stage offsets
+            if n == n_start:
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,
+                             e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
+            else:
+                for k in range(U.shape[1]):
+                    U[0, k] = U[2, k]
         # stage 0 (c = 0)
         if stage_u or per_step:
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
@@ -390,7 +406,9 @@ def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrol
             for r in range(buf_src.shape[0]):
                 hist_dot[slot, r] = ydot[buf_src[r]]
         if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, yes, no,
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 1.0,
+                         e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.5,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 1 (c = 1)
         for k in range(nx):
@@ -435,7 +453,7 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, edge_terms, unrolled, 
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
-    no, yes = np.bool_(False), np.bool_(True)
+    yes = np.bool_(True)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -477,13 +495,13 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, edge_terms, unrolled, 
             hist[slot, r] = y[buf_src[r]]
         if per_step:      # the couplings between nodes and the external inputs, held
             if held[2] > held[1]:
-                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
                          integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, yes,
                          stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
+        if staged[2] > staged[1]:     # delayed linear edges: their sums at the stage offsets
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 0 (c = 0)
         if stage_u or per_step:
@@ -523,7 +541,7 @@ def integrate_stochastic_heun(stage_outputs, stage_derivs, edge_terms, unrolled,
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
-    no, yes = np.bool_(False), np.bool_(True)
+    yes = np.bool_(True)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -567,13 +585,19 @@ def integrate_stochastic_heun(stage_outputs, stage_derivs, edge_terms, unrolled,
             hist[slot, r] = y[buf_src[r]]
         if per_step:      # the couplings between nodes and the external inputs, held
             if held[2] > held[1]:
-                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, no,
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,
                              e_row, e_lag, e_ilag, e_dst, e_w, held[1], held[2], Uh)
             stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, Uh, e_src, e_row, e_lag, e_ilag,
                          integer_lags, e_dst, e_w, e_kind, e_ref, held, u_base, u_hold, yes,
                          stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        if staged[2] > staged[1]:
-            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, no, yes,
+        if staged[2] > staged[1]:     # delayed linear edges: their sums at the stage offsets
+            if n == n_start:
+                delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,
+                             e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
+            else:
+                for k in range(U.shape[1]):
+                    U[0, k] = U[2, k]
+            delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 1.0,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 0 (c = 0)
         if stage_u or per_step:

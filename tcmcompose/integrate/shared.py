@@ -70,17 +70,23 @@ def delayed_output(hist, hist_dot, row, s, dt, L, interp):
 
 
 @kernel
-def delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, half, ends,
+def delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, c,
                  e_row, e_lag, e_ilag, e_dst, e_w, d0, d1, U):
-    """One pass over the delayed linear edges [d0, d1) (sorted by target).
+    """One pass over the delayed linear edges [d0, d1) (sorted by target):
+    their sums at stage offset c (0, 1/2 or 1) into U[0], U[1] or U[2].
 
     Their contributions depend on the history only, never on the current
-    stage, so they are summed once per step: ``half=False`` fills U[0]
-    (stage offset c = 0) and, if ``ends``, U[2] (c = 1: methods with a stage
-    at the end of the step); ``half=True`` fills U[1] (c = 1/2, RK4's
-    midpoint stages, after the step's derivative is stored).
+    stage, so they are summed once per step and offset. Every lag is at
+    least one step, so only stored steps are read, and they never change
+    once stored: the sum at the end of step n is the sum at the start of
+    step n + 1, which the time loops carry over instead of summing again.
+    With Hermite history (``interp == 2``) a sum at c = 1/2 or 1 reads the
+    output derivative of step n: call it after that is stored.
     """
     L = mask + 1
+    ci = 0 if c == 0.0 else (2 if c == 1.0 else 1)
+    whole = integer_lags and ci != 1          # the stage sits on a stored step
+    step = n + (1 if ci == 2 else 0)
     # unsigned indices: Numba adds no negative-index correction to them (a
     # compare and a select per load; half of this pass's time on the
     # 90-column TCM network, 6900 edges). j & mask is never negative.
@@ -88,29 +94,15 @@ def delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, half, ends,
     e, end = np.uint64(d0), np.uint64(d1)
     while e < end:
         dst = e_dst[e]
-        a0 = 0.0
-        a1 = 0.0
+        a = 0.0
         while e < end and e_dst[e] == dst:
             r = np.uint64(e_row[e])
-            w = e_w[e]
-            if half:
-                a0 += w * delayed_output(hist, hist_dot, r, n + 0.5 - e_lag[e], dt, L, interp)
-            elif integer_lags:
-                j = n - e_ilag[e]
-                a0 += w * hist[np.uint64(j & mask), r]
-                if ends:
-                    a1 += w * hist[np.uint64((j + 1) & mask), r]
+            if whole:
+                a += e_w[e] * hist[np.uint64((step - e_ilag[e]) & mask), r]
             else:
-                a0 += w * delayed_output(hist, hist_dot, r, n - e_lag[e], dt, L, interp)
-                if ends:
-                    a1 += w * delayed_output(hist, hist_dot, r, n + 1.0 - e_lag[e], dt, L, interp)
+                a += e_w[e] * delayed_output(hist, hist_dot, r, n + c - e_lag[e], dt, L, interp)
             e += one
-        d = np.uint64(dst)
-        if half:
-            U[1, d] = a0
-        else:
-            U[0, d] = a0
-            U[2, d] = a1
+        U[ci, np.uint64(dst)] = a
 
 
 @kernel

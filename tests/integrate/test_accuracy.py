@@ -107,6 +107,19 @@ def test_linear_delay_interpolation_handles_fractional_delays(dde_model):
     assert np.isfinite(exact)
 
 
+def test_rk4_with_a_delay_between_one_and_two_steps(dde_model):
+    """Delay 1.0 at dt = 0.6 (1.67 steps): RK4's end-of-step coupling reads the Hermite
+    history between the last two stored steps, so it needs this step's stored derivative;
+    read before it was stored, the error was 1.9e-2 instead of 1.6e-3 (dt = 0.3, lag 3.3:
+    2.0e-4, about 2^-4 of it, as fourth order predicts)."""
+    errs = []
+    for dt in (0.6, 0.3):
+        res = dde_model.simulate(8.4, dt, method="rk4", delay_interpolation="linear")
+        errs.append(np.max(np.abs(res["X.x"][:, 0] - method_of_steps(res.t, 1.0))))
+    assert errs[0] < 4e-3 and errs[1] < 4e-4
+    assert errs[0] / errs[1] > 5
+
+
 def test_recording_every_transient_and_outputs(delayed_net):
     res = delayed_net.simulate(10.0, 0.1, method="heun", record=["U.x", "U.r"], every=5, transient=2.0)
     assert res.t[0] == pytest.approx(2.0) and res.t[-1] == pytest.approx(10.0)
