@@ -354,8 +354,15 @@ def _flat(name, args, loops, cols, doc):
     for g, mass_name, body in loops:
         if body:
             lines += [f"    # group {g} ({mass_name})",
-                      f"    {names} = " + ", ".join(f"layout[{g}, {c}]" for c in cols)] + _unsigned(body, g)
+                      f"    {names} = " + ", ".join(f"layout[{g}, {c}]" for c in cols)]
+            lines += _unsigned(body, g) if name in _TIME_LOOP else body
     return lines + (["    pass"] if len(lines) == 3 else [])
+
+
+#: the kernels the time loops call: their indices are written unsigned (below); the
+#: others (derivs for rhs, the Jacobian pieces, noise) keep signed ones, which compile
+#: sooner (a TCM column's Jacobian has hundreds of entries: one base each)
+_TIME_LOOP = ("outputs", "stage_derivs", "outputs_dot")
 
 
 def _unsigned(body, g):
