@@ -6,8 +6,11 @@ builds one with some defaults changed (``noise=`` adds state noise).
 :data:`PORTS` is the one table of input-port names and their meaning
 (``port_table()`` lists which models use each).
 """
+import hashlib
 import importlib
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -190,45 +193,75 @@ def _class_name(cls):
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def _node_table():
-    """{mass class name: {signature: recommended dt}} for the masses inside the
-    node entries. Building every node entry takes ~0.2 s, too much for a
-    check made before every first run, so the table is kept as JSON in the
-    cache folder (see :mod:`tcmcompose.codegen.cache`), keyed by the package
-    version and the text of the catalogue, mass and node sources it derives from."""
-    if _NODE_TABLE:
-        return _NODE_TABLE[0]
-    import hashlib
-    import json
-    from pathlib import Path
+#: the node entries' table of :func:`_node_table`, shipped with the package so that
+#: no first run computes it (``python -c "import tcmcompose.catalogue as c;
+#: c.write_shipped_table()"`` rewrites it; a test says when it is stale)
+SHIPPED_DT_TABLE = Path(__file__).resolve().parent / "catalogue_dt.json"
 
-    import sympy
 
+def _sources_key():
+    """What the node table derives from: the package version and the text of
+    the catalogue, mass and node sources (hashed)."""
     from . import __version__
-    from .codegen import cache
     here = Path(__file__).resolve().parent
-    h = hashlib.sha256(f"{__version__} {sympy.__version__}".encode())
+    h = hashlib.sha256(__version__.encode())
     for f in [here / "catalogue.py"] + sorted((here / "masses").rglob("*.py")) + sorted((here / "nodes").rglob("*.py")):
         h.update(f.read_bytes())
-    path = cache.cache_dir() / f"{cache.PREFIX}catalogue_dt_{h.hexdigest()[:20]}.json"
+    return h.hexdigest()[:20]
+
+
+def compute_node_table():
+    """{mass class name: {signature: recommended dt}} for the masses inside the
+    node entries, computed by building every node entry (~0.2-0.7 s)."""
+    table = {}
+    for e in ENTRIES:
+        factory = _factory(e)
+        if isinstance(factory, type) and issubclass(factory, Mass):
+            continue
+        obj = factory()
+        for m in (obj.masses.values() if isinstance(obj, Node) else [obj]):
+            sigs = table.setdefault(_class_name(type(m)), {})
+            sigs[m.signature()] = min(e.dt, sigs.get(m.signature(), e.dt))
+    return table
+
+
+def _node_table():
+    """:func:`compute_node_table`, read from the table shipped with the package
+    when it was written from these sources with this SymPy (signatures are
+    SymPy's printed expressions), else computed once and kept as JSON in the
+    cache folder (see :mod:`tcmcompose.codegen.cache`)."""
+    if _NODE_TABLE:
+        return _NODE_TABLE[0]
+    import sympy
+
+    from .codegen import cache
+    key = _sources_key()
+    table = None
     try:
-        table = json.loads(path.read_text())
+        shipped = json.loads(SHIPPED_DT_TABLE.read_text())
+        if shipped.get("sources") == key and shipped.get("sympy") == sympy.__version__:
+            table = shipped["table"]
     except (OSError, ValueError):
-        table = {}
-        for e in ENTRIES:
-            factory = _factory(e)
-            if isinstance(factory, type) and issubclass(factory, Mass):
-                continue
-            obj = factory()
-            for m in (obj.masses.values() if isinstance(obj, Node) else [obj]):
-                sigs = table.setdefault(_class_name(type(m)), {})
-                sigs[m.signature()] = min(e.dt, sigs.get(m.signature(), e.dt))
+        pass
+    if table is None:
+        path = cache.cache_dir() / f"{cache.PREFIX}catalogue_dt_{key}_{sympy.__version__}.json"
         try:
-            cache._write_atomic(path, json.dumps(table))
-        except OSError:          # a read-only cache folder: recomputed next time
-            pass
+            table = json.loads(path.read_text())
+        except (OSError, ValueError):
+            table = compute_node_table()
+            try:
+                cache._write_atomic(path, json.dumps(table))
+            except OSError:          # a read-only cache folder: recomputed next time
+                pass
     _NODE_TABLE.append(table)
     return table
+
+
+def write_shipped_table():
+    """Rewrite :data:`SHIPPED_DT_TABLE` from the current sources."""
+    import sympy
+    SHIPPED_DT_TABLE.write_text(json.dumps({"sources": _sources_key(), "sympy": sympy.__version__,
+                                            "table": compute_node_table()}, indent=1, sort_keys=True) + "\n")
 
 
 def recommended_dt(mass):

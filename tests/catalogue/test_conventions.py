@@ -144,3 +144,27 @@ def test_noise_names_keep_the_noise_of_those_states_only():
     n = int(round(2.0 / 0.005))
     with pytest.raises(tc.ModelError, match=r"this run needs \(400, 2\)"):
         model.simulate(noise=[(f"{name}.V", [0, 2])], noise_path=np.zeros((n, 3)), **kw)
+
+
+def test_shipped_step_table_is_current_and_used(monkeypatch, tmp_path):
+    """The recommended steps of the masses inside catalogue nodes ship with the package, so a
+    first run builds no catalogue node to check its step (0.3-0.7 s on a cold cache before)."""
+    import json
+
+    import sympy
+
+    from tcmcompose import catalogue
+    shipped = json.loads(catalogue.SHIPPED_DT_TABLE.read_text())
+    assert shipped["sources"] == catalogue._sources_key(), (
+        "stale: run python -c 'import tcmcompose.catalogue as c; c.write_shipped_table()'")
+    if shipped["sympy"] == sympy.__version__:
+        assert shipped["table"] == catalogue.compute_node_table()
+    # read from the shipped file: nothing computed, nothing written to the cache folder
+    monkeypatch.setenv("TCMCOMPOSE_CACHE", str(tmp_path))
+    monkeypatch.setattr(catalogue, "_NODE_TABLE", [])
+    monkeypatch.setattr(catalogue, "compute_node_table", lambda: pytest.fail("computed"))
+    if shipped["sympy"] == sympy.__version__:
+        thalamus = tc.get_model("thalamus")
+        rates = {catalogue.recommended_dt(m) for m in thalamus.masses.values()}
+        assert rates == {next(e.dt for e in catalogue.ENTRIES if e.name == "thalamus")}
+        assert not list(tmp_path.glob("*catalogue_dt*"))
