@@ -29,9 +29,10 @@ def test_interrupt_in_the_first_chunk_propagates(linear_model):
         linear_model.simulate(10.0, 0.1, stimuli={"linear.u": InterruptAfter(1)})
 
 
-# ---- real Ctrl-C: the run is served within a second and loses nothing. Signal handlers
-# are process-wide state that other tests' libraries may change (in one full-suite run
-# a SIGINT never reached Python's handler), so the run is made in a fresh interpreter.
+# ---- real Ctrl-C: the run is served within a second and loses nothing. Signal handling is
+# process-wide state that other tests' libraries may change (in full-suite runs in a fresh
+# environment a SIGINT never reached Python's handler), so the run is made in a fresh
+# interpreter with SIGINT handled as a terminal would deliver it.
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -43,6 +44,11 @@ sys.path.insert(0, sys.argv[2])
 import tcmcompose as tc
 from tests.conftest import linear_mass
 progress = sys.argv[1] == "1"
+# Ctrl-C as a terminal delivers it: a process inherits an ignored SIGINT or a blocked signal
+# mask from its parent, and a test runner may have either (one full-suite run in a fresh
+# environment did: the SIGINT never arrived)
+signal.signal(signal.SIGINT, signal.default_int_handler)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 model = tc.build(linear_mass())
 dt, every, u = 0.1, 1000, {"linear.u": 0.5}
 model.simulate(1.0, dt, every=every, stimuli=u, progress=progress)     # compiled before the clock starts
