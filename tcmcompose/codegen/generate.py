@@ -374,11 +374,7 @@ def _unsigned(body, g):
     assert body[0] == "    for _i in range(_n):", body[0]
     bases = {}
     rest = unroll._based(body[1:], g, "_i", bases)
-    # from the offsets _flat read from layout (fewer operations to compile than layout[g, c] per base)
-    order = sorted(bases.items(), key=lambda item: item[1])
-    lines = [f"    {name} = np.uint64({kind}" + ("" if k == 0 else " + _n" if k == 1 else f" + {k}*_n") + ")"
-             for name, (kind, _, k) in order]
-    return lines + ["    for _k in range(_n):", "        _i = np.uint64(_k)"] + rest
+    return unroll._base_lines(bases, grouped=False) + ["    for _k in range(_n):", "        _i = np.uint64(_k)"] + rest
 
 
 def generate_source(masses, version, unroll_plan=None):

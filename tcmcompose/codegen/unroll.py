@@ -268,18 +268,18 @@ def _based(lines, g, inst, bases):
     return [_INDEX.sub(based, line) for line in lines]
 
 
-def _base_lines(bases, pad="    ", scalars=False):
-    """Definitions of the recorded bases (uint64) from ``layout``, or with
-    ``scalars`` from the offsets ``_xo<g>``, ``_n<g>``, ... read from it
-    once (fewer operations for Numba to type and lower: a kernel's compile
-    time grows with them)."""
+def _base_lines(bases, pad="    ", grouped=True):
+    """Definitions of the recorded bases (uint64) from the offsets read from
+    ``layout`` once: ``_xo<g>``, ``_n<g>``, ... or, not ``grouped``, the one
+    group's ``_xo``, ``_n``, ... (fewer operations for Numba to type and lower
+    than indexing ``layout`` per base: a kernel's compile time grows with them)."""
     order = sorted(bases.items(), key=lambda item: (item[1][0], item[1][1], item[1][2]))
-    if scalars:
-        return [f"{pad}{name} = np.uint64({kind}{g}" + ("" if k == 0 else f" + _n{g}" if k == 1 else f" + {k}*_n{g}")
-                + ")" for name, (kind, g, k) in order]
-    return [f"{pad}{name} = np.uint64(layout[{g}, {_COLUMN[kind]}]"
-            + ("" if k == 0 else f" + layout[{g}, 1]" if k == 1 else f" + {k}*layout[{g}, 1]") + ")"
-            for name, (kind, g, k) in order]
+    lines = []
+    for name, (kind, g, k) in order:
+        tag = g if grouped else ""
+        lines.append(f"{pad}{name} = np.uint64({kind}{tag}"
+                     + ("" if k == 0 else f" + _n{tag}" if k == 1 else f" + {k}*_n{tag}") + ")")
+    return lines
 
 
 def render_node_loop(writers, plan, parts):
@@ -336,5 +336,5 @@ def render_node_loop(writers, plan, parts):
     for g in sorted({g for _, g, _ in bases.values()}):
         out.append(f"    _xo{g}, _n{g}, _po{g}, _qo{g}, _uo{g}, _yo{g} = layout[{g}, 0], layout[{g}, 1], "
                    f"layout[{g}, 2], layout[{g}, 8], layout[{g}, 3], layout[{g}, 4]")
-    out += _base_lines(bases, scalars=True) + [f"    {name} = np.uint64({name[3:]})" for name in sorted(links, key=lambda n: int(n[3:]))]
+    out += _base_lines(bases) + [f"    {name} = np.uint64({name[3:]})" for name in sorted(links, key=lambda n: int(n[3:]))]
     return "\n".join(out + body) + "\n"

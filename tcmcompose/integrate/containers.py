@@ -62,10 +62,6 @@ def recorder(rec_x, rec_y, start, every, out):
     return Recorder(rec_x, rec_y, int(start), int(every), out)
 
 
-def noise(sigma, idx, xi, rng):
-    return Noise(sigma, idx, xi, rng)
-
-
 def kind(value):
     """What Numba's type of a loop argument depends on (cheaper than
     ``numba.typeof``): the compiled loop is looked up by these."""

@@ -141,7 +141,7 @@ def _loop_args(model, plan, hist, hist_dot, interp, per_step, x, params, w_local
     return (bool(per_step), x, params, model._layout, w_local, int(model._low.n_y), int(n), int(stop), float(dt),
             containers.edges(plan), containers.history(hist, hist_dot, interp, plan),
             containers.inputs(model.u_base, n, stim_dst, stim_vals, inputs, ou_decay, ou_scale, ou_state),
-            containers.recorder(rec_x, rec_y, rec_start, every, out), containers.noise(sigma, noisy, xi, rng))
+            containers.recorder(rec_x, rec_y, rec_start, every, out), containers.Noise(sigma, noisy, xi, rng))
 
 
 _F8 = nt.float64[::1]
