@@ -431,8 +431,8 @@ def generate_source(masses, version, unroll_plan=None):
     if isinstance(unroll_plan, unroll.NodePlan):
         parts.append(unroll.render_node_loop(writers, unroll_plan, unrolled) + "\n\n")
     elif unroll_plan is None:
-        derivs = _flat("stage_derivs", x + "_u, _y, _ye, _w, _dx, " + p, loops["rhs"], (XO, N, PO, QO, UO),
-                       "dx/dt from a complete u (_y, _ye, _w: used by unrolled modules only).")
+        derivs = _flat("stage_derivs", x + "_u, _y, _w, _dx, " + p + ", with_y", loops["rhs"], (XO, N, PO, QO, UO),
+                       "dx/dt from a complete u (_y, _w, with_y: used by unrolled modules only).")
         parts.append(unroll.STUBS + "\n\n" + "\n".join(derivs) + "\n\n\n")
     else:
         bodies = {kind: [body for _, _, body in loops[kind]] for kind in ("outputs", "rhs")}

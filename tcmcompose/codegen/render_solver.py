@@ -31,7 +31,7 @@ _INTEGRATE = Path(__file__).resolve().parent.parent / "integrate"
 LOOPS = _INTEGRATE / "loops.py"
 DEPENDS = [Path(__file__).resolve(), _INTEGRATE / "solvers.py", _INTEGRATE / "shared.py", _INTEGRATE / "rng.py"]
 
-ARGS = "unrolled, per_step, x, params, layout, w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise"
+ARGS = "unrolled, fusable, per_step, x, params, layout, w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise"
 
 #: the containers' fields as the loop body names them (see tcmcompose.integrate.containers)
 UNPACK = ("e_src, e_row, e_lag, e_ilag, e_dst, e_w, e_kind, e_ref, seg, integer_lags = edges",
@@ -79,7 +79,7 @@ def render(solver):
          f'{P}being finite."""']
     L += [f"{P}{line}" for line in UNPACK]
     # a flag typed bool, not a literal (a literal True/False compiles a shared kernel once per value)
-    L += [f"{P}yes = np.bool_(True)"]
+    L += [f"{P}yes, no = np.bool_(True), np.bool_(False)"]
     L += [f"{P}nx = x.shape[0]",
           f"{P}mask = hist.shape[0] - 1          # ring length is a power of two",
           f"{P}y = np.zeros(n_y)",
@@ -102,6 +102,10 @@ def render(solver):
           f"{P}# inputs that change within a step: staged edges, external inputs unless held",
           f"{P}stage_u = staged[3] > staged[0] or (external and not per_step)",
           f"{P}base = u_hold if per_step else u_base",
+          f"{P}# stage_derivs computes the stage's outputs too, in one call (fusable: the model's",
+          f"{P}# kernel can), where no input depends on them; without per-step inputs u is u_base",
+          f"{P}fused = fusable and not stage_u",
+          f"{P}fused0 = fused and not per_step",
           f"{P}dw = np.zeros(noise_idx.shape[0])",
           f"{P}for k in range(u.shape[0]):",
           f"{P}    u[k] = u_base[k]",
@@ -110,7 +114,10 @@ def render(solver):
           f"{P}next_rec = rec_start + row * every",
           f"{P}for n in range(n_start, n_stop + 1):",
           f"{P}    t = n * dt",
-          f"{P}    stage_outputs(t, x, params, y, layout)",
+          f"{P}    if fused0 and n < n_stop:      # y(t_n) comes with stage 0's derivatives",
+          f"{P}        stage_derivs(t, x, params, u, y, w_local, k0, layout, yes)",
+          f"{P}    else:",
+          f"{P}        stage_outputs(t, x, params, y, layout)",
           f"{P}    if n == next_rec:",
           f"{P}        for k in range(n_rx):",
           f"{P}            out[row, k] = x[rec_x[k]]",
@@ -145,15 +152,16 @@ def render(solver):
         L += [f"{P}        delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,",
               f"{P}                     e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)"]
 
-    def inputs(c):
-        return [f"{P}    if stage_u or per_step:" if c == 0 else f"{P}    if stage_u:",
-                f"{P}        stage_inputs(y, hist, hist_dot, n, {float(c)!r}, dt, mask, interp, U, e_src, e_row, e_lag,",
-                f"{P}                     e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,",
-                f"{P}                     not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)"]
+    def inputs(c, pad):
+        return [f"{pad}stage_inputs(y, hist, hist_dot, n, {float(c)!r}, dt, mask, interp, U, e_src, e_row, e_lag,",
+                f"{pad}             e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,",
+                f"{pad}             not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)"]
 
-    L.append(f"{P}    # stage 0 (c = 0)")
-    L += inputs(0)
-    L.append(f"{P}    stage_derivs(t, x, params, u, y, y, w_local, k0, layout)")
+    L += [f"{P}    # stage 0 (c = 0)",
+          f"{P}    if not fused0:",
+          f"{P}        if stage_u or per_step:"]
+    L += inputs(0, P + "            ")
+    L.append(f"{P}        stage_derivs(t, x, params, u, y, w_local, k0, layout, no)")
     if solver.stochastic:
         L += [f"{P}    if xi.shape[0] > 0:        # a given Brownian path",
               f"{P}        for k in range(noise_idx.shape[0]):",
@@ -181,10 +189,14 @@ def render(solver):
         if solver.noise == "stages":
             L += [f"{P}    for k in range(noise_idx.shape[0]):",
                   f"{P}        xs[noise_idx[k]] += dw[k]"]
-        L += [f"{P}    if stage_y:",
-              f"{P}        stage_outputs({_time(c)}, xs, params, y, layout)"]
-        L += inputs(c)
-        L.append(f"{P}    stage_derivs({_time(c)}, xs, params, u, y, y, w_local, k{i}, layout)")
+        L += [f"{P}    if not fused:",
+              f"{P}        if stage_y:",
+              f"{P}            stage_outputs({_time(c)}, xs, params, y, layout)"]
+        L.append(f"{P}        if stage_u:")
+        L += inputs(c, P + "            ")
+        L += [f"{P}        stage_derivs({_time(c)}, xs, params, u, y, w_local, k{i}, layout, no)",
+              f"{P}    else:            # the stage's outputs, if needed, in the same call",
+              f"{P}        stage_derivs({_time(c)}, xs, params, u, y, w_local, k{i}, layout, stage_y)"]
     if solver.stochastic:       # the noise lands after the drift: check the state afterwards
         L += [f"{P}    for k in range(nx):",
               f"{P}        x[k] += {_combination(solver.b, ks)}",
@@ -229,7 +241,7 @@ signatures (see tcmcompose.integrate.simulate), so every model shares these
 loops, compiled once per package version and method (cache=True, on first use):
 
     stage_outputs(t, x, params, y, layout)
-    stage_derivs(t, x, params, u, y, ye, w_local, dx, layout)
+    stage_derivs(t, x, params, u, y, w_local, dx, layout, with_y)   (with_y: y(x) first)
     edge_terms(y, hist, ..., seg, u)                (see tcmcompose.codegen.coupling_kernel)
     outputs_dot(t, x, params, dx, ydot, layout)     (Hermite methods only)
 

@@ -7,14 +7,14 @@ signatures (see tcmcompose.integrate.simulate), so every model shares these
 loops, compiled once per package version and method (cache=True, on first use):
 
     stage_outputs(t, x, params, y, layout)
-    stage_derivs(t, x, params, u, y, ye, w_local, dx, layout)
+    stage_derivs(t, x, params, u, y, w_local, dx, layout, with_y)   (with_y: y(x) first)
     edge_terms(y, hist, ..., seg, u)                (see tcmcompose.codegen.coupling_kernel)
     outputs_dot(t, x, params, dx, ydot, layout)     (Hermite methods only)
 
 and the run's data in the named tuples of tcmcompose.integrate.containers
 (edges, history, inputs, recorder, noise).
 """
-# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 3de32e6f9954fdfd67e3
+# depends on: render_solver.py, solvers.py, shared.py, rng.py; sha256 59f0255106107d6a33ba
 import math
 
 import numpy as np
@@ -24,8 +24,8 @@ from .shared import delayed_sums, kernel, ou_step, stage_inputs
 
 
 @kernel
-def integrate_euler(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, x, params, layout, w_local,
-        n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
+def integrate_euler(stage_outputs, stage_derivs, edge_terms, unrolled, fusable, per_step, x, params, layout,
+        w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """euler: 1 stage(s), order 1. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
@@ -34,7 +34,7 @@ def integrate_euler(stage_outputs, stage_derivs, edge_terms, unrolled, per_step,
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
-    yes = np.bool_(True)
+    yes, no = np.bool_(True), np.bool_(False)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -53,6 +53,10 @@ def integrate_euler(stage_outputs, stage_derivs, edge_terms, unrolled, per_step,
     # inputs that change within a step: staged edges, external inputs unless held
     stage_u = staged[3] > staged[0] or (external and not per_step)
     base = u_hold if per_step else u_base
+    # stage_derivs computes the stage's outputs too, in one call (fusable: the model's
+    # kernel can), where no input depends on them; without per-step inputs u is u_base
+    fused = fusable and not stage_u
+    fused0 = fused and not per_step
     dw = np.zeros(noise_idx.shape[0])
     for k in range(u.shape[0]):
         u[k] = u_base[k]
@@ -61,7 +65,10 @@ def integrate_euler(stage_outputs, stage_derivs, edge_terms, unrolled, per_step,
     next_rec = rec_start + row * every
     for n in range(n_start, n_stop + 1):
         t = n * dt
-        stage_outputs(t, x, params, y, layout)
+        if fused0 and n < n_stop:      # y(t_n) comes with stage 0's derivatives
+            stage_derivs(t, x, params, u, y, w_local, k0, layout, yes)
+        else:
+            stage_outputs(t, x, params, y, layout)
         if n == next_rec:
             for k in range(n_rx):
                 out[row, k] = x[rec_x[k]]
@@ -85,11 +92,12 @@ def integrate_euler(stage_outputs, stage_derivs, edge_terms, unrolled, per_step,
             delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 0 (c = 0)
-        if stage_u or per_step:
-            stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
-                         e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        stage_derivs(t, x, params, u, y, y, w_local, k0, layout)
+        if not fused0:
+            if stage_u or per_step:
+                stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
+                             e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
+                             not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
+            stage_derivs(t, x, params, u, y, w_local, k0, layout, no)
         n_bad = 0                  # v - v is NaN for inf and NaN: an integer
         for k in range(nx):        # reduction the compiler can vectorise
             v = x[k] + dt * (k0[k])
@@ -103,8 +111,8 @@ def integrate_euler(stage_outputs, stage_derivs, edge_terms, unrolled, per_step,
 
 
 @kernel
-def integrate_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, x, params, layout, w_local,
-        n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
+def integrate_heun(stage_outputs, stage_derivs, edge_terms, unrolled, fusable, per_step, x, params, layout,
+        w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """heun: 2 stage(s), order 2. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
@@ -113,7 +121,7 @@ def integrate_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, 
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
-    yes = np.bool_(True)
+    yes, no = np.bool_(True), np.bool_(False)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -134,6 +142,10 @@ def integrate_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, 
     # inputs that change within a step: staged edges, external inputs unless held
     stage_u = staged[3] > staged[0] or (external and not per_step)
     base = u_hold if per_step else u_base
+    # stage_derivs computes the stage's outputs too, in one call (fusable: the model's
+    # kernel can), where no input depends on them; without per-step inputs u is u_base
+    fused = fusable and not stage_u
+    fused0 = fused and not per_step
     dw = np.zeros(noise_idx.shape[0])
     for k in range(u.shape[0]):
         u[k] = u_base[k]
@@ -142,7 +154,10 @@ def integrate_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, 
     next_rec = rec_start + row * every
     for n in range(n_start, n_stop + 1):
         t = n * dt
-        stage_outputs(t, x, params, y, layout)
+        if fused0 and n < n_stop:      # y(t_n) comes with stage 0's derivatives
+            stage_derivs(t, x, params, u, y, w_local, k0, layout, yes)
+        else:
+            stage_outputs(t, x, params, y, layout)
         if n == next_rec:
             for k in range(n_rx):
                 out[row, k] = x[rec_x[k]]
@@ -172,21 +187,25 @@ def integrate_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, 
             delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 1.0,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 0 (c = 0)
-        if stage_u or per_step:
-            stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
-                         e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        stage_derivs(t, x, params, u, y, y, w_local, k0, layout)
+        if not fused0:
+            if stage_u or per_step:
+                stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
+                             e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
+                             not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
+            stage_derivs(t, x, params, u, y, w_local, k0, layout, no)
         # stage 1 (c = 1)
         for k in range(nx):
             xs[k] = x[k] + dt * (k0[k])
-        if stage_y:
-            stage_outputs(t + dt, xs, params, y, layout)
-        if stage_u:
-            stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag,
-                         e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        stage_derivs(t + dt, xs, params, u, y, y, w_local, k1, layout)
+        if not fused:
+            if stage_y:
+                stage_outputs(t + dt, xs, params, y, layout)
+            if stage_u:
+                stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag,
+                             e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
+                             not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
+            stage_derivs(t + dt, xs, params, u, y, w_local, k1, layout, no)
+        else:            # the stage's outputs, if needed, in the same call
+            stage_derivs(t + dt, xs, params, u, y, w_local, k1, layout, stage_y)
         n_bad = 0                  # v - v is NaN for inf and NaN: an integer
         for k in range(nx):        # reduction the compiler can vectorise
             v = x[k] + dt * (0.5 * k0[k] + 0.5 * k1[k])
@@ -200,8 +219,8 @@ def integrate_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, 
 
 
 @kernel
-def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled, per_step, x, params, layout,
-        w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
+def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled, fusable, per_step, x,
+        params, layout, w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """rk4: 4 stage(s), order 4. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
@@ -210,7 +229,7 @@ def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
-    yes = np.bool_(True)
+    yes, no = np.bool_(True), np.bool_(False)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -234,6 +253,10 @@ def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled
     # inputs that change within a step: staged edges, external inputs unless held
     stage_u = staged[3] > staged[0] or (external and not per_step)
     base = u_hold if per_step else u_base
+    # stage_derivs computes the stage's outputs too, in one call (fusable: the model's
+    # kernel can), where no input depends on them; without per-step inputs u is u_base
+    fused = fusable and not stage_u
+    fused0 = fused and not per_step
     dw = np.zeros(noise_idx.shape[0])
     for k in range(u.shape[0]):
         u[k] = u_base[k]
@@ -242,7 +265,10 @@ def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled
     next_rec = rec_start + row * every
     for n in range(n_start, n_stop + 1):
         t = n * dt
-        stage_outputs(t, x, params, y, layout)
+        if fused0 and n < n_stop:      # y(t_n) comes with stage 0's derivatives
+            stage_derivs(t, x, params, u, y, w_local, k0, layout, yes)
+        else:
+            stage_outputs(t, x, params, y, layout)
         if n == next_rec:
             for k in range(n_rx):
                 out[row, k] = x[rec_x[k]]
@@ -270,11 +296,12 @@ def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled
                 for k in range(U.shape[1]):
                     U[0, k] = U[2, k]
         # stage 0 (c = 0)
-        if stage_u or per_step:
-            stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
-                         e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        stage_derivs(t, x, params, u, y, y, w_local, k0, layout)
+        if not fused0:
+            if stage_u or per_step:
+                stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
+                             e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
+                             not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
+            stage_derivs(t, x, params, u, y, w_local, k0, layout, no)
         if interp == 2 and buf_src.shape[0] > 0:     # Hermite history: store dy/dt
             outputs_dot(t, x, params, k0, ydot, layout)
             for r in range(buf_src.shape[0]):
@@ -287,33 +314,42 @@ def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled
         # stage 1 (c = 1/2)
         for k in range(nx):
             xs[k] = x[k] + dt * (0.5 * k0[k])
-        if stage_y:
-            stage_outputs(t + 0.5 * dt, xs, params, y, layout)
-        if stage_u:
-            stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag,
-                         e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        stage_derivs(t + 0.5 * dt, xs, params, u, y, y, w_local, k1, layout)
+        if not fused:
+            if stage_y:
+                stage_outputs(t + 0.5 * dt, xs, params, y, layout)
+            if stage_u:
+                stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag,
+                             e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
+                             not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
+            stage_derivs(t + 0.5 * dt, xs, params, u, y, w_local, k1, layout, no)
+        else:            # the stage's outputs, if needed, in the same call
+            stage_derivs(t + 0.5 * dt, xs, params, u, y, w_local, k1, layout, stage_y)
         # stage 2 (c = 1/2)
         for k in range(nx):
             xs[k] = x[k] + dt * (0.5 * k1[k])
-        if stage_y:
-            stage_outputs(t + 0.5 * dt, xs, params, y, layout)
-        if stage_u:
-            stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag,
-                         e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        stage_derivs(t + 0.5 * dt, xs, params, u, y, y, w_local, k2, layout)
+        if not fused:
+            if stage_y:
+                stage_outputs(t + 0.5 * dt, xs, params, y, layout)
+            if stage_u:
+                stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag,
+                             e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
+                             not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
+            stage_derivs(t + 0.5 * dt, xs, params, u, y, w_local, k2, layout, no)
+        else:            # the stage's outputs, if needed, in the same call
+            stage_derivs(t + 0.5 * dt, xs, params, u, y, w_local, k2, layout, stage_y)
         # stage 3 (c = 1)
         for k in range(nx):
             xs[k] = x[k] + dt * (k2[k])
-        if stage_y:
-            stage_outputs(t + dt, xs, params, y, layout)
-        if stage_u:
-            stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag,
-                         e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        stage_derivs(t + dt, xs, params, u, y, y, w_local, k3, layout)
+        if not fused:
+            if stage_y:
+                stage_outputs(t + dt, xs, params, y, layout)
+            if stage_u:
+                stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag,
+                             e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
+                             not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
+            stage_derivs(t + dt, xs, params, u, y, w_local, k3, layout, no)
+        else:            # the stage's outputs, if needed, in the same call
+            stage_derivs(t + dt, xs, params, u, y, w_local, k3, layout, stage_y)
         n_bad = 0                  # v - v is NaN for inf and NaN: an integer
         for k in range(nx):        # reduction the compiler can vectorise
             v = x[k] + dt * (0.16666666666666666 * k0[k] + 0.3333333333333333 * k1[k] + 0.3333333333333333 * k2[k] + 0.16666666666666666 * k3[k])
@@ -327,8 +363,8 @@ def integrate_rk4(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled
 
 
 @kernel
-def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled, per_step, x, params,
-        layout, w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
+def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrolled, fusable, per_step, x,
+        params, layout, w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """ssprk3: 3 stage(s), order 3. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
@@ -337,7 +373,7 @@ def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrol
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
-    yes = np.bool_(True)
+    yes, no = np.bool_(True), np.bool_(False)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -360,6 +396,10 @@ def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrol
     # inputs that change within a step: staged edges, external inputs unless held
     stage_u = staged[3] > staged[0] or (external and not per_step)
     base = u_hold if per_step else u_base
+    # stage_derivs computes the stage's outputs too, in one call (fusable: the model's
+    # kernel can), where no input depends on them; without per-step inputs u is u_base
+    fused = fusable and not stage_u
+    fused0 = fused and not per_step
     dw = np.zeros(noise_idx.shape[0])
     for k in range(u.shape[0]):
         u[k] = u_base[k]
@@ -368,7 +408,10 @@ def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrol
     next_rec = rec_start + row * every
     for n in range(n_start, n_stop + 1):
         t = n * dt
-        stage_outputs(t, x, params, y, layout)
+        if fused0 and n < n_stop:      # y(t_n) comes with stage 0's derivatives
+            stage_derivs(t, x, params, u, y, w_local, k0, layout, yes)
+        else:
+            stage_outputs(t, x, params, y, layout)
         if n == next_rec:
             for k in range(n_rx):
                 out[row, k] = x[rec_x[k]]
@@ -396,11 +439,12 @@ def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrol
                 for k in range(U.shape[1]):
                     U[0, k] = U[2, k]
         # stage 0 (c = 0)
-        if stage_u or per_step:
-            stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
-                         e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        stage_derivs(t, x, params, u, y, y, w_local, k0, layout)
+        if not fused0:
+            if stage_u or per_step:
+                stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
+                             e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
+                             not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
+            stage_derivs(t, x, params, u, y, w_local, k0, layout, no)
         if interp == 2 and buf_src.shape[0] > 0:     # Hermite history: store dy/dt
             outputs_dot(t, x, params, k0, ydot, layout)
             for r in range(buf_src.shape[0]):
@@ -413,23 +457,29 @@ def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrol
         # stage 1 (c = 1)
         for k in range(nx):
             xs[k] = x[k] + dt * (k0[k])
-        if stage_y:
-            stage_outputs(t + dt, xs, params, y, layout)
-        if stage_u:
-            stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag,
-                         e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        stage_derivs(t + dt, xs, params, u, y, y, w_local, k1, layout)
+        if not fused:
+            if stage_y:
+                stage_outputs(t + dt, xs, params, y, layout)
+            if stage_u:
+                stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag,
+                             e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
+                             not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
+            stage_derivs(t + dt, xs, params, u, y, w_local, k1, layout, no)
+        else:            # the stage's outputs, if needed, in the same call
+            stage_derivs(t + dt, xs, params, u, y, w_local, k1, layout, stage_y)
         # stage 2 (c = 1/2)
         for k in range(nx):
             xs[k] = x[k] + dt * (0.25 * k0[k] + 0.25 * k1[k])
-        if stage_y:
-            stage_outputs(t + 0.5 * dt, xs, params, y, layout)
-        if stage_u:
-            stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag,
-                         e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        stage_derivs(t + 0.5 * dt, xs, params, u, y, y, w_local, k2, layout)
+        if not fused:
+            if stage_y:
+                stage_outputs(t + 0.5 * dt, xs, params, y, layout)
+            if stage_u:
+                stage_inputs(y, hist, hist_dot, n, 0.5, dt, mask, interp, U, e_src, e_row, e_lag,
+                             e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
+                             not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
+            stage_derivs(t + 0.5 * dt, xs, params, u, y, w_local, k2, layout, no)
+        else:            # the stage's outputs, if needed, in the same call
+            stage_derivs(t + 0.5 * dt, xs, params, u, y, w_local, k2, layout, stage_y)
         n_bad = 0                  # v - v is NaN for inf and NaN: an integer
         for k in range(nx):        # reduction the compiler can vectorise
             v = x[k] + dt * (0.16666666666666666 * k0[k] + 0.16666666666666666 * k1[k] + 0.6666666666666666 * k2[k])
@@ -443,8 +493,8 @@ def integrate_ssprk3(stage_outputs, stage_derivs, edge_terms, outputs_dot, unrol
 
 
 @kernel
-def integrate_euler_maruyama(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, x, params, layout,
-        w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
+def integrate_euler_maruyama(stage_outputs, stage_derivs, edge_terms, unrolled, fusable, per_step, x, params,
+        layout, w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """euler_maruyama: 1 stage(s), order 1, noise 'end'. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
@@ -453,7 +503,7 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, edge_terms, unrolled, 
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
-    yes = np.bool_(True)
+    yes, no = np.bool_(True), np.bool_(False)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -472,6 +522,10 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, edge_terms, unrolled, 
     # inputs that change within a step: staged edges, external inputs unless held
     stage_u = staged[3] > staged[0] or (external and not per_step)
     base = u_hold if per_step else u_base
+    # stage_derivs computes the stage's outputs too, in one call (fusable: the model's
+    # kernel can), where no input depends on them; without per-step inputs u is u_base
+    fused = fusable and not stage_u
+    fused0 = fused and not per_step
     dw = np.zeros(noise_idx.shape[0])
     for k in range(u.shape[0]):
         u[k] = u_base[k]
@@ -480,7 +534,10 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, edge_terms, unrolled, 
     next_rec = rec_start + row * every
     for n in range(n_start, n_stop + 1):
         t = n * dt
-        stage_outputs(t, x, params, y, layout)
+        if fused0 and n < n_stop:      # y(t_n) comes with stage 0's derivatives
+            stage_derivs(t, x, params, u, y, w_local, k0, layout, yes)
+        else:
+            stage_outputs(t, x, params, y, layout)
         if n == next_rec:
             for k in range(n_rx):
                 out[row, k] = x[rec_x[k]]
@@ -504,11 +561,12 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, edge_terms, unrolled, 
             delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 0.0,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 0 (c = 0)
-        if stage_u or per_step:
-            stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
-                         e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        stage_derivs(t, x, params, u, y, y, w_local, k0, layout)
+        if not fused0:
+            if stage_u or per_step:
+                stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
+                             e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
+                             not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
+            stage_derivs(t, x, params, u, y, w_local, k0, layout, no)
         if xi.shape[0] > 0:        # a given Brownian path
             for k in range(noise_idx.shape[0]):
                 dw[k] = sigma[noise_idx[k]] * sqdt * xi[n - stim_n0, k]
@@ -531,8 +589,8 @@ def integrate_euler_maruyama(stage_outputs, stage_derivs, edge_terms, unrolled, 
 
 
 @kernel
-def integrate_stochastic_heun(stage_outputs, stage_derivs, edge_terms, unrolled, per_step, x, params, layout,
-        w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
+def integrate_stochastic_heun(stage_outputs, stage_derivs, edge_terms, unrolled, fusable, per_step, x, params,
+        layout, w_local, n_y, n_start, n_stop, dt, edges, history, inputs, recorder, noise):
     """stochastic_heun: 2 stage(s), order 2, noise 'stages'. Advance x in place from step
     n_start to n_stop; returns -1, or the step after which the state stopped
     being finite."""
@@ -541,7 +599,7 @@ def integrate_stochastic_heun(stage_outputs, stage_derivs, edge_terms, unrolled,
     u_base, stim_n0, stim_dst, stim_vals, ou_dst, ou_mean, ou_decay, ou_scale, ou_state = inputs
     rec_x, rec_y, rec_start, every, out = recorder
     sigma, noise_idx, xi, rng = noise
-    yes = np.bool_(True)
+    yes, no = np.bool_(True), np.bool_(False)
     nx = x.shape[0]
     mask = hist.shape[0] - 1          # ring length is a power of two
     y = np.zeros(n_y)
@@ -562,6 +620,10 @@ def integrate_stochastic_heun(stage_outputs, stage_derivs, edge_terms, unrolled,
     # inputs that change within a step: staged edges, external inputs unless held
     stage_u = staged[3] > staged[0] or (external and not per_step)
     base = u_hold if per_step else u_base
+    # stage_derivs computes the stage's outputs too, in one call (fusable: the model's
+    # kernel can), where no input depends on them; without per-step inputs u is u_base
+    fused = fusable and not stage_u
+    fused0 = fused and not per_step
     dw = np.zeros(noise_idx.shape[0])
     for k in range(u.shape[0]):
         u[k] = u_base[k]
@@ -570,7 +632,10 @@ def integrate_stochastic_heun(stage_outputs, stage_derivs, edge_terms, unrolled,
     next_rec = rec_start + row * every
     for n in range(n_start, n_stop + 1):
         t = n * dt
-        stage_outputs(t, x, params, y, layout)
+        if fused0 and n < n_stop:      # y(t_n) comes with stage 0's derivatives
+            stage_derivs(t, x, params, u, y, w_local, k0, layout, yes)
+        else:
+            stage_outputs(t, x, params, y, layout)
         if n == next_rec:
             for k in range(n_rx):
                 out[row, k] = x[rec_x[k]]
@@ -600,11 +665,12 @@ def integrate_stochastic_heun(stage_outputs, stage_derivs, edge_terms, unrolled,
             delayed_sums(hist, hist_dot, n, dt, mask, integer_lags, interp, 1.0,
                          e_row, e_lag, e_ilag, e_dst, e_w, staged[1], staged[2], U)
         # stage 0 (c = 0)
-        if stage_u or per_step:
-            stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
-                         e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        stage_derivs(t, x, params, u, y, y, w_local, k0, layout)
+        if not fused0:
+            if stage_u or per_step:
+                stage_inputs(y, hist, hist_dot, n, 0.0, dt, mask, interp, U, e_src, e_row, e_lag,
+                             e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
+                             not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
+            stage_derivs(t, x, params, u, y, w_local, k0, layout, no)
         if xi.shape[0] > 0:        # a given Brownian path
             for k in range(noise_idx.shape[0]):
                 dw[k] = sigma[noise_idx[k]] * sqdt * xi[n - stim_n0, k]
@@ -616,13 +682,16 @@ def integrate_stochastic_heun(stage_outputs, stage_derivs, edge_terms, unrolled,
             xs[k] = x[k] + dt * (k0[k])
         for k in range(noise_idx.shape[0]):
             xs[noise_idx[k]] += dw[k]
-        if stage_y:
-            stage_outputs(t + dt, xs, params, y, layout)
-        if stage_u:
-            stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag,
-                         e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
-                         not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
-        stage_derivs(t + dt, xs, params, u, y, y, w_local, k1, layout)
+        if not fused:
+            if stage_y:
+                stage_outputs(t + dt, xs, params, y, layout)
+            if stage_u:
+                stage_inputs(y, hist, hist_dot, n, 1.0, dt, mask, interp, U, e_src, e_row, e_lag,
+                             e_ilag, integer_lags, e_dst, e_w, e_kind, e_ref, staged, base, u,
+                             not per_step, stim_n0, stim_dst, stim_vals, ou_dst, ou_state, edge_terms)
+            stage_derivs(t + dt, xs, params, u, y, w_local, k1, layout, no)
+        else:            # the stage's outputs, if needed, in the same call
+            stage_derivs(t + dt, xs, params, u, y, w_local, k1, layout, stage_y)
         for k in range(nx):
             x[k] += dt * (0.5 * k0[k] + 0.5 * k1[k])
         for k in range(noise_idx.shape[0]):

@@ -150,7 +150,7 @@ _LAYOUT = nt.int64[:, ::1]
 #: first-class function arguments, and their one signature each
 KERNEL_TYPES = {
     "stage_outputs": nt.FunctionType(nt.void(nt.float64, _F8, _F8, _F8, _LAYOUT)),
-    "stage_derivs": nt.FunctionType(nt.void(nt.float64, _F8, _F8, _F8, _F8, _F8, _F8, _F8, _LAYOUT)),
+    "stage_derivs": nt.FunctionType(nt.void(nt.float64, _F8, _F8, _F8, _F8, _F8, _F8, _LAYOUT, nt.boolean)),
     "outputs_dot": nt.FunctionType(nt.void(nt.float64, _F8, _F8, _F8, _F8, _LAYOUT)),
     "edge_terms": coupling_kernel.FUNCTION_TYPE,
 }
@@ -189,6 +189,13 @@ def _loop(solver, names, args):
     return entry
 
 
+def _kernel_flags(model):
+    """(unrolled, fusable) of the model's kernels: its stage_derivs reads the outputs
+    from y (the loop computes them at every stage); it can compute them itself in the
+    same call (``with_y``)."""
+    return bool(model._mod.UNROLLED), bool(getattr(model._mod, "FUSED", False))
+
+
 def compile_kernels(model, method="heun"):
     """Compile (or load from Numba's cache) the model's stage kernels and the
     time loop of ``method``: a zero-step call with the argument types of a
@@ -205,7 +212,7 @@ def compile_kernels(model, method="heun"):
                       np.zeros(0), np.zeros(0), np.zeros(0), seed_state(0))
     solver = get_solver(method)
     names, kernels = _kernels(model, solver)
-    args = kernels + (bool(model._mod.UNROLLED),) + args
+    args = kernels + _kernel_flags(model) + args
     _loop(solver, names, args)(*args)
 
 
@@ -414,7 +421,7 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     else:
         hist, hist_dot = constant_history(plan, y0, need_derivative=solver.hermite)
     knames, kernels = _kernels(model, solver)
-    head = kernels + (bool(mod.UNROLLED),)
+    head = kernels + _kernel_flags(model)
     out = np.empty((n_rec, len(rec_x) + len(rec_y)))
     if chunk is None:
         chunk = max(1, n_total // 50) if progress else n_total

@@ -47,7 +47,7 @@ def test_small_models_are_unrolled(pair_models):
     assert fast._mod.UNROLLED and not slow._mod.UNROLLED
     auto = tc.build(pair_network(), eager=False)
     assert auto.path == fast.path
-    assert "def stage_derivs(t, _x, _p, _u, _y, _ye, _w, _dx, layout)" in fast.source
+    assert "def stage_derivs(t, _x, _p, _u, _y, _w, _dx, layout, with_y)" in fast.source
     assert "# group 0 (tanh_unit), instance 5" in fast.source and "5: node2.B" in fast.source
     assert len(fast._mod.LOCAL_SRC) == 9                  # 3 local links x 3 nodes
     with pytest.raises(tc.ModelError, match="unroll="):
@@ -130,6 +130,32 @@ def test_tcm_column_unrolled_equals_group_kernels():
         np.testing.assert_allclose(a["SP.V"], b["SP.V"], rtol=0, atol=1e-9)
         np.testing.assert_allclose(a["RC.V"], b["RC.V"], rtol=0, atol=1e-9)
         assert np.ptp(a["RC.V"]) > 1.0
+    # no input depends on the stage outputs: the unrolled loop takes its fused path
+    # (outputs and derivatives in one call), per stage and per step
+    for mode in ("per_stage", "per_step"):
+        a, b = (m.simulate(40.0, 0.05, record=["SP.V", "SP.m"], coupling_mode=mode) for m in (fast, slow))
+        np.testing.assert_allclose(a.final_state, b.final_state, rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(a["SP.m"], b["SP.m"], rtol=0, atol=1e-12)
+        assert np.ptp(a["SP.V"]) > 1.0
+
+
+def test_fused_stage_kernel_equals_two_calls(pair_models):
+    """stage_derivs(..., with_y=True) = stage_outputs then stage_derivs: the same
+    outputs and derivatives, bit for bit (one copy of each expression)."""
+    fast, slow = pair_models
+    assert fast._mod.FUSED and not slow._mod.FUSED
+    mod, lay = fast._mod, fast._layout
+    rng = np.random.default_rng(3)
+    x, u = rng.normal(size=fast.n_states), rng.normal(size=len(fast.u_base))
+    w, p = rng.normal(size=len(mod.LOCAL_SRC)), fast.param_vector()
+    y1, y2 = np.zeros(fast._low.n_y), np.full(fast._low.n_y, np.nan)
+    dx1, dx2 = np.zeros(fast.n_states), np.zeros(fast.n_states)
+    mod.stage_outputs(0.0, x, p, y1, lay)
+    mod.stage_derivs(0.0, x, p, u, y1, w, dx1, lay, False)
+    mod.stage_derivs(0.0, x, p, u, y2, w, dx2, lay, True)
+    np.testing.assert_array_equal(y2, y1)
+    np.testing.assert_array_equal(dx2, dx1)
+    assert np.all(dx1 != 0)
 
 
 def test_relabelled_copy_reuses_the_module(pair_models):
