@@ -128,10 +128,14 @@ class CompiledModel:
             raise ModelError(f"parameter {name!r} of {node}.{mass} is {vals[bad][0]} (missing or non-finite); "
                              "set a finite value in model.params.")
         tail = self.tables.pack(self._n_params_ext)
+        last = self.__dict__.get("_last_params")     # (base values, table tail, vector)
+        if last is not None and np.array_equal(last[0], vals) and np.array_equal(last[1], tail):
+            return last[2].copy()    # the derived parameters depend on these only (NumPy: ~80 µs per TCM column)
         ext = np.empty(self._n_params_ext + tail.size)
         ext[:len(vals)] = vals
         ext[self._n_params_ext:] = tail
         self._mod.derive(ext, self._layout)      # hoisted parameter expressions, once per call
+        self._last_params = (vals, tail, ext.copy())
         return ext
 
     def set_table(self, key, table=None, values=None):

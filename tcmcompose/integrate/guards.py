@@ -56,6 +56,9 @@ def run_chunk(chunk):
 REFUSE_FRACTION = 0.5
 #: warn above this fraction
 WARN_FRACTION = 0.1
+#: bytes below which the default limit is not looked up: a warning would need
+#: under 10x this much memory available
+SMALL_RUN = 2 ** 20
 
 
 def available_memory():
@@ -96,6 +99,8 @@ def check_memory(buffer_shape, max_delay_ms, n_rec, n_cols, dt, every, max_memor
         env = os.environ.get("TCMCOMPOSE_MAX_MEMORY")
         if env:
             max_memory = number(_parse_bytes(env), "TCMCOMPOSE_MAX_MEMORY (bytes)", positive=True)
+        elif total < SMALL_RUN:      # (reading the free memory costs ~50 µs per run)
+            return total
         else:
             avail = available_memory()
             if avail is None:

@@ -107,6 +107,11 @@ def test_derived_parameters_by_numpy_or_a_compiled_kernel():
     p = model.param_vector()
     tau, T = np.array([1.0, 2.0, 4.0]), np.array([0.5, 0.5, 2.0])
     assert p[model._low.n_p:] == pytest.approx(-np.exp(-T) / tau, rel=1e-15)
+    # derived once per set of values (memo), recomputed when any value changes
+    p[:] = 0.0                                  # (the caller's copy)
+    np.testing.assert_array_equal(model.param_vector()[model._low.n_p:], -np.exp(-T) / tau)
+    model.set_param("M.tau", [1.0, 2.0, 8.0])
+    assert model.param_vector()[-1] == pytest.approx(-np.exp(-2.0) / 8.0, rel=1e-15)
     assert "g0_derive" not in model.source
     pw = tc.build(tc.Mass("derived_max", states={"x": 1.0}, params={"tau": 4.0, "T": 0.5},
                           equations={"x": "-x/tau + Max(T, 0.2)"}), eager=False)
