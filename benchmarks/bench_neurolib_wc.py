@@ -77,7 +77,7 @@ def main():
     rate_tc = n * steps / statistics.median(t_tc)
     rate_nl = n * steps / statistics.median(t_nl)
     print(f"WC on gw ({n} regions, {int((D > 0).sum())} delayed edges, max delay {D.max():.1f} ms), Euler dt {dt} ms, "
-          f"{T:g} ms, coupling_mode={args.coupling_mode}, node loop: {getattr(model._mod, 'NODE_LOOP', False)}")
+          f"{T:g} ms, coupling_mode={args.coupling_mode}, node loop: {model.description.node_loop}")
     print(f"tcmcompose : median {statistics.median(t_tc):.3f} s  {rate_tc / 1e6:.2f} M node-steps/s")
     print(f"neurolib   : median {statistics.median(t_nl):.3f} s  {rate_nl / 1e6:.2f} M node-steps/s")
     print(f"ratio (tcmcompose speed / neurolib speed): {rate_tc / rate_nl:.2f}; max |E difference| {diff:.2e}")

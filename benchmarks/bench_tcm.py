@@ -82,7 +82,7 @@ def bench_column(repeats):
     dt = 0.05
     simulate_tcm_column_handwritten(x0.copy(), 10, dt)
     model.simulate(1.0, dt, initial=flat, record=[])
-    print(f"TCM column ({model.n_states} states, {'unrolled' if model._mod.UNROLLED else 'group'} kernels), "
+    print(f"TCM column ({model.n_states} states, {'unrolled' if model.description.unrolled else 'group'} kernels), "
           f"Heun at dt = {dt} ms, each run a full simulate() call:")
     medians = {}
     for n_steps in (20000, 200000):
@@ -114,7 +114,7 @@ def bench_column(repeats):
 def bench_network(repeats):
     import tcmcompose as tc
     models = {"node loop": tc.build(network()), "group kernels": tc.build(network(), unroll=False)}
-    assert getattr(models["node loop"]._mod, "NODE_LOOP", False)
+    assert models["node loop"].description.node_loop
     dt, T = 0.05, 200.0
     steps, n = int(T / dt), 90
     for m in models.values():

@@ -90,10 +90,10 @@ def timed_import(*a):
         T["exec module"] = time.perf_counter() - t
 cache_mod._import = timed_import
 t = time.perf_counter()
-with cache_mod.building(low.masses, __version__, plan) as (module, path, cold):
+with cache_mod.building(low.masses, __version__, plan) as (module, path, cold, description):
     T["load_module (gen+exec+checks)"] = time.perf_counter() - t
     t = time.perf_counter()
-    model = CompiledModel(low, module, path)
+    model = CompiledModel(low, module, path, description)
     T["CompiledModel()"] = time.perf_counter() - t
     phase[0] = "warm-up"
     t = time.perf_counter()

@@ -37,8 +37,8 @@ def build(obj, eager=True, unroll=None):
     """
     t0 = time.perf_counter()
     lowered = Lowered(as_network(obj))
-    with building(lowered.masses, __version__, plan_unroll(lowered, unroll)) as (module, path, cold):
-        model = CompiledModel(lowered, module, path)   # one process at a time compiles a structure
+    with building(lowered.masses, __version__, plan_unroll(lowered, unroll)) as (module, path, cold, description):
+        model = CompiledModel(lowered, module, path, description)   # one process at a time compiles a structure
         if eager:
             model._warm_up()
     model.build_info = {"seconds": time.perf_counter() - t0, "generated": cold, "path": str(path)}
@@ -53,12 +53,19 @@ class CompiledModel:
     weights and delays in :attr:`connections`, network matrices in
     :attr:`couplings`, initial state :attr:`x0`) can be edited in place; the
     next call uses the new values without regenerating or recompiling.
+
+    :attr:`description` (a :class:`~tcmcompose.codegen.description.KernelDescription`)
+    says what the generated kernels are: derived-parameter counts and
+    Jacobian patterns per group, whether the stage kernels are unrolled or a
+    node loop, the local connections baked into them.
     """
 
-    def __init__(self, lowered, module, path):
+    def __init__(self, lowered, module, path, description):
         self._low = lowered
         self._mod = module
         self.path = path
+        self.description = description
+        self._unroll = None             # (build sets the option it was built with)
         self.network = lowered.network
         self.state_index = lowered.state_index
         self.output_index = lowered.output_index
@@ -72,14 +79,15 @@ class CompiledModel:
         self.u_base = np.zeros(lowered.n_u)
         self.tables = ModelTables(lowered)     # tabulated functions: data at the end of the params
         self._layout = self._full_layout()
-        self._local_baked = _baked_links(lowered, module)
+        self._local_baked = _baked_links(lowered, description)
 
     # ------------------------------------------------------------ structure
     def _full_layout(self):
         rows = []
         do = bo = co = 0
         qo = self._low.n_p          # derived parameters follow the base parameters
-        for g, (dp, bp, cp), nq in zip(self._low.groups, self._mod.GROUP_PATTERNS, self._mod.N_DERIVED):
+        d = self.description
+        for g, (dp, bp, cp), nq in zip(self._low.groups, d.patterns, d.n_derived):
             rows.append([do, bo, co, qo])
             do, bo, co, qo = do + len(dp) * g.n, bo + len(bp) * g.n, co + len(cp) * g.n, qo + nq * g.n
         self._n_vals = (do, bo, co)
@@ -90,7 +98,7 @@ class CompiledModel:
     @property
     def source(self):
         """The generated Python/Numba source, headed by this model's layout."""
-        unrolled = self._mod.UNROLLED and not getattr(self._mod, "NODE_LOOP", False)
+        unrolled = self.description.unrolled and not self.description.node_loop
         shared = ("this model's own: a small model's stage kernels are unrolled over its populations"
                   if unrolled else "shared by every model of this structure")
         lines = [f"# Layout of this model (the module below is {shared})"]
@@ -265,7 +273,7 @@ class CompiledModel:
         vd, vb, vc = (np.zeros(k) for k in self._n_vals)
         self._mod.jacobian_pieces(float(t), x, params, u, vd, vb, vc, self._layout)
         idx = [[], [], []]
-        for g, row, pats in zip(self._low.groups, self._layout, self._mod.GROUP_PATTERNS):
+        for g, row, pats in zip(self._low.groups, self._layout, self.description.patterns):
             n, inst = g.n, np.arange(g.n)
             offs = (row[0], row[3], row[4])      # x, u, y offsets
             for which, (pat, rowoff, coloff) in enumerate(((pats[0], offs[0], offs[0]),
@@ -434,28 +442,27 @@ class CompiledModel:
         data = {"params": self.params, "connections": self.connections, "x0": self.x0, "u_base": self.u_base,
                 "couplings": [(np.asarray(c.weights), np.asarray(c.delays)) for c in self.couplings],
                 "tables": dict(self.tables.items())}
-        return _unpickle, (self.network, self.__dict__.get("_unroll", bool(self._mod.UNROLLED)), data)
+        return _unpickle, (self.network, self._unroll, data)
 
     def __repr__(self):
         groups = ", ".join(f"{g.mass.name}×{g.n}" for g in self._low.groups)
         return f"CompiledModel({self.n_states} states; {groups}; {len(self.edges().src)} edges)"
 
 
-def _baked_links(lowered, module):
+def _baked_links(lowered, description):
     """(source y index, target u index, baked) of the local connections in
     connection-table order, as the module's stage kernels expect them in
     ``w_local`` (see :mod:`tcmcompose.codegen.unroll`): the unrolled kernels
-    name them in the module; a node loop bakes every one by position (node
-    by node, links in order: the table's order), for any number of nodes;
-    group kernels none."""
-    if getattr(module, "NODE_LOOP", False):
+    list them in their ``description``; a node loop bakes every one by
+    position (node by node, links in order: the table's order), for any
+    number of nodes; group kernels none."""
+    if description.node_loop:
         pairs = [(lowered.y_index(k, c.source, c.output), lowered.u_index(k, c.target, c.port))
                  for k, node in enumerate(lowered.network.nodes) for c in node.connections]
         src, dst = (np.array([p[i] for p in pairs], dtype=np.int64) for i in (0, 1))
         return src, dst, np.ones(len(src), dtype=bool)
-    src = np.array(module.LOCAL_SRC, dtype=np.int64)
-    baked = np.array(getattr(module, "LOCAL_BAKED", (True,) * len(src)), dtype=bool)
-    return src, np.array(module.LOCAL_DST, dtype=np.int64), baked
+    return (np.array(description.local_src, dtype=np.int64), np.array(description.local_dst, dtype=np.int64),
+            np.array(description.local_baked, dtype=bool))
 
 
 def _unpickle(network, unrolled, data):

@@ -25,10 +25,10 @@ class LinearEvaluator:
 
     def __init__(self, model):
         self.model = model
-        low, mod = model._low, model._mod
+        low = model._low
         self.n, self.n_u, self.n_y = low.n_x, low.n_u, low.n_y
         pats = [[], [], []]
-        for g, row, gp in zip(low.groups, model._layout, mod.GROUP_PATTERNS):
+        for g, row, gp in zip(low.groups, model._layout, model.description.patterns):
             n, inst = g.n, np.arange(g.n)
             offs = (row[0], row[3], row[4])
             for which, (pat, ro, co) in enumerate(((gp[0], offs[0], offs[0]), (gp[1], offs[0], offs[1]),

@@ -81,7 +81,7 @@ class ModelSensitivity:
         self.groups = []
         rows = {b: [] for b in BLOCKS_ROWS}
         cols = {b: [] for b in BLOCKS_ROWS}
-        for g, lay, pats in zip(low.groups, model._layout, model._mod.GROUP_PATTERNS):
+        for g, lay, pats in zip(low.groups, model._layout, model.description.patterns):
             ms = mass_sensitivity(g.mass)
             if tuple(map(tuple, ms.patterns)) != tuple(tuple(map(tuple, p)) for p in pats):
                 raise ModelError(f"the Jacobian pattern of mass {g.mass.name!r} differs from the generated "

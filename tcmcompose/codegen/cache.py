@@ -39,10 +39,11 @@ import warnings
 from pathlib import Path
 
 from ..errors import ModelError
+from .description import from_module
 from .generate import generate_source
 
 _HERE = Path(__file__).resolve().parent
-_GENERATOR_FILES = [_HERE / "generate.py", _HERE / "printer.py", _HERE / "unroll.py",
+_GENERATOR_FILES = [_HERE / "generate.py", _HERE / "printer.py", _HERE / "unroll.py", _HERE / "description.py",
                     # a package kernel the generated ones call (Numba's cache of a generated
                     # module does not notice when a called module changes)
                     _HERE.parent / "masses" / "table_kernel.py"]
@@ -106,14 +107,24 @@ def structure_key(masses, version, unroll_plan=None):
 
 
 def load_module(masses, version, unroll_plan=None):
-    """Return (module, path, cold) for the structure of ``masses`` (and, for a
-    small model, its :class:`~tcmcompose.codegen.unroll.UnrollPlan`).
+    """Return (module, path, cold, description) for the structure of ``masses``
+    (and, for a small model, its :class:`~tcmcompose.codegen.unroll.UnrollPlan`).
 
-    ``cold`` is True when this call generated the source. A broken module or
+    ``cold`` is True when this call generated the source; ``description`` is
+    the :class:`~.description.KernelDescription` the generator returned, or,
+    for a module from the cache, the one its text stores. A broken module or
     Numba cache entry is discarded and rebuilt, with one warning.
     """
     key = structure_key(masses, version, unroll_plan)
-    return load_generated(key, lambda: generate_source(masses, version, unroll_plan), version)
+    made = []
+
+    def make_source():
+        source, description = generate_source(masses, version, unroll_plan)
+        made.append(description)
+        return source
+
+    module, path, cold = load_generated(key, make_source, version)
+    return module, path, cold, (made[0] if made else from_module(module))
 
 
 def load_generated(key, make_source, version):
@@ -142,7 +153,8 @@ def load_generated(key, make_source, version):
 
 @contextlib.contextmanager
 def building(masses, version, unroll_plan=None):
-    """``with building(...) as (module, path, cold):`` load the module and keep
+    """``with building(...) as (module, path, cold, description):`` load the module (see
+    :func:`load_module`) and keep
     its structure locked for the block, so that the first compilation of its
     kernels (the warm-up) happens in one process while the others wait and
     then load the compiled kernels from Numba's cache."""

@@ -11,6 +11,7 @@ import sympy as sp
 from ..masses.symbols import TIME
 from ..masses.table import tables_of
 from . import unroll
+from .description import KernelDescription
 from .printer import NumbaPrinter, VectorPrinter, vectorisable
 
 # columns of the integer layout array, one row per group
@@ -316,18 +317,17 @@ class _GroupWriter:
         return lines
 
     def jacobian(self):
-        """Kernel and sparsity patterns of df/dx (D), df/du (B), dy/dx (C)."""
+        """Kernel of the values of df/dx (D), df/du (B), dy/dx (C); their sparsity
+        patterns ((row, column) pairs, in the order the kernel stores them) are
+        kept in ``self.patterns``."""
         entries = jacobian_entries(self.mass)
         d_pat, b_pat, c_pat = ([rc for rc, _ in block] for block in entries)
         targets = [(f"{store}[{offset} + {self._off(k)}_i]", e)
                    for (store, offset), block in zip((("_vd", "_do"), ("_vb", "_bo"), ("_vc", "_co")), entries)
                    for k, (_, e) in enumerate(block)]
         g = self.g
-        lines = [f"G{g}_D_PATTERN = {tuple(d_pat)!r}  # (state row, state column) of df/dx entries",
-                 f"G{g}_B_PATTERN = {tuple(b_pat)!r}  # (state row, input port) of df/du entries",
-                 f"G{g}_C_PATTERN = {tuple(c_pat)!r}  # (output row, state column) of dy/dx entries",
-                 "", "",
-                 "@kernel",
+        self.patterns = (tuple(d_pat), tuple(b_pat), tuple(c_pat))     # (KernelDescription.patterns)
+        lines = ["@kernel",
                  f"def g{g}_jacobian(t, _x, _p, _u, _vd, _vb, _vc, _xo, _n, _po, _qo, _uo, _do, _bo, _co):"]
         if not targets:
             return lines + ["    pass"]
@@ -378,9 +378,10 @@ def _unsigned(body, g):
 
 
 def generate_source(masses, version, unroll_plan=None):
-    """Source text of the module for ``masses`` (one per group, in group order),
-    with unrolled kernels for ``unroll_plan`` (an UnrollPlan), or a node loop
-    (a NodePlan), when given (see :mod:`.unroll`)."""
+    """(source text, :class:`~.description.KernelDescription`) of the module for
+    ``masses`` (one per group, in group order), with unrolled kernels for
+    ``unroll_plan`` (an UnrollPlan), or a node loop (a NodePlan), when given
+    (see :mod:`.unroll`). The text ends with the description as a literal."""
     parts = [_HEADER.format(version=version)]
     writers = [_GroupWriter(g, m) for g, m in enumerate(masses)]
     unrolled = unroll.templates(writers) if unroll_plan is not None else None
@@ -391,7 +392,7 @@ def generate_source(masses, version, unroll_plan=None):
                   "noise": w.noise_kernel(), "jacobian": w.jacobian()}
         # derived parameters last: they hold what the others hoisted; printed first for reading
         vector = w.derive_numpy()
-        parts.append("\n" + w.title() + f"G{w.g}_N_DERIVED = {len(w.derived)}\n")
+        parts.append("\n" + w.title())
         if vector is None:
             parts.append("\n\n" + "\n".join(w.derive_kernel()) + "\n\n\n")
             derive_lines += [f"        # group {w.g} ({w.mass.name}): compiled, its expressions need it",
@@ -421,15 +422,13 @@ def generate_source(masses, version, unroll_plan=None):
         _flat("noise_sigma", x + "_sig, " + p, loops["noise"], (XO, N, PO, QO),
               "Additive noise intensities (parameters only)."),
         _flat("jacobian_pieces", x + "_u, _vd, _vb, _vc, " + p, loops["jacobian"], (XO, N, PO, QO, UO, DO, BO, CO),
-              "Values of the df/dx, df/du and dy/dx entries (patterns GROUP_PATTERNS)."),
+              "Values of the df/dx, df/du and dy/dx entries (positions: DESCRIPTION['patterns'])."),
     ):
         parts.append("\n".join(block) + "\n\n\n")
-    parts.append(f"HAS_NOISE = {any(m.noise for m in masses)}  # else noise_sigma is never called\n")
-    parts.append("N_DERIVED = (" + "".join(f"G{g}_N_DERIVED, " for g in range(len(masses))) + ")\n")
-    parts.append("GROUP_PATTERNS = (" + "".join(
-        f"(G{g}_D_PATTERN, G{g}_B_PATTERN, G{g}_C_PATTERN), " for g in range(len(masses))) + ")\n\n")
+    local = {}
     if isinstance(unroll_plan, unroll.NodePlan):
         parts.append(unroll.render_node_loop(writers, unroll_plan, unrolled) + "\n\n")
+        local = {"node_loop": True, "node_links": len(unroll_plan.links)}
     elif unroll_plan is None:
         derivs = _flat("stage_derivs", x + "_u, _y, _w, _dx, " + p + ", with_y", loops["rhs"], (XO, N, PO, QO, UO),
                        "dx/dt from a complete u (_y, _w, with_y: used by unrolled modules only).")
@@ -438,6 +437,17 @@ def generate_source(masses, version, unroll_plan=None):
         bodies = {kind: [body for _, _, body in loops[kind]] for kind in ("outputs", "rhs")}
         parts.append(unroll.render_unrolled(writers, unroll_plan, [len(w.derived) for w in writers], unrolled,
                                             bodies) + "\n\n")
+        src, dst = zip(*unroll_plan.edges) if unroll_plan.edges else ((), ())
+        local = {"local_src": src, "local_dst": dst, "local_baked": unroll.baked(writers, unroll_plan),
+                 "fused": True}
+    description = KernelDescription(n_derived=tuple(len(w.derived) for w in writers),
+                                    patterns=tuple(w.patterns for w in writers),
+                                    has_noise=any(m.noise for m in masses), unrolled=unroll_plan is not None,
+                                    **local)
     parts.append("\n\n# The time loops that call stage_outputs and stage_derivs are shared by every model:\n"
                  "# tcmcompose/integrate/loops.py (rendered from the solvers' Butcher tableaus).\n")
-    return "".join(parts)
+    parts.append("\n# What the generator knows about these kernels, read once when the module is loaded\n"
+                 "# (tcmcompose.codegen.description.KernelDescription: derived-parameter counts, Jacobian\n"
+                 "# patterns per group, the time loop's flags, the local connections baked in above)\n"
+                 + description.literal() + "\n")
+    return "".join(parts), description

@@ -13,7 +13,7 @@ to move with the parameters:
   :math:`p` (second derivatives of :math:`f`), in the entry order of the
   generated Jacobian kernel (the same entries, from
   :func:`tcmcompose.codegen.generate.jacobian_entries`, checked against the
-  generated module's ``GROUP_PATTERNS``).
+  patterns the generator reports, ``model.description.patterns``).
 
 The expressions are turned into one vectorised NumPy function per mass (over
 the instances of a group) by ``sympy.lambdify`` with common sub-expressions

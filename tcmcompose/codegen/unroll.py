@@ -14,7 +14,8 @@ a small model's module are written out instance by instance:
 * ``stage_derivs``: each instance's right-hand side, reading its outputs back
   from ``y`` instead of recomputing them, with every local connection written
   out as ``port += w[k] * y[src]``; with ``with_y`` it computes the outputs
-  first (the body of ``stage_outputs`` written in once more, ``FUSED``), so
+  first (the body of ``stage_outputs`` written in once more; ``fused`` in its
+  :class:`~.description.KernelDescription`), so
   that a stage whose inputs do not depend on its outputs (no coupling edges,
   no external input read at the stage) costs the time loop one call instead
   of two. Measured on the TCM column (CPU time per 10 s run against the
@@ -173,9 +174,6 @@ def plan_unroll(lowered, unroll=None):
 
 STUBS = '''
 # ---- stage kernels of the time loop: the group loops (no unrolling)
-UNROLLED = False
-FUSED = False
-LOCAL_SRC = LOCAL_DST = ()
 stage_outputs = outputs         # (one kernel: the loop and the driver share its compilation)
 '''   # generate.py appends stage_derivs: the group loops of derivs with the stage signature
 
@@ -200,6 +198,15 @@ def templates(writers):
     return [(w.outputs_parts(), w.rhs_reusing_outputs()) for w in writers]
 
 
+def baked(writers, plan):
+    """Per local connection of ``plan`` (an :class:`UnrollPlan`): True where
+    :func:`render_unrolled` writes it into ``stage_derivs``, False where its
+    target's group is kept as a loop (the generic edge pass adds it)."""
+    looped_u = [range(plan.layout[g][3], plan.layout[g][3] + len(writers[g].inputs) * plan.layout[g][1])
+                for g in plan.looped]
+    return tuple(not any(dst in r for r in looped_u) for _, dst in plan.edges)
+
+
 def render_unrolled(writers, plan, n_derived, parts, loops):
     """Source of the unrolled ``stage_outputs`` and ``stage_derivs`` (see the module
     docstring): the group templates ``parts`` (from :func:`templates`)
@@ -213,25 +220,17 @@ def render_unrolled(writers, plan, n_derived, parts, loops):
     into = {}
     for k, (src, dst) in enumerate(plan.edges):
         into.setdefault(dst, []).append((k, src))
-
-    looped_u = [range(plan.layout[g][3], plan.layout[g][3] + len(writers[g].inputs) * plan.layout[g][1])
-                for g in plan.looped]
-    baked = tuple(not any(dst in r for r in looped_u) for _, dst in plan.edges)
     out = ["", "# ---- stage kernels of the time loop: this model's instances one by one (indices written out)",
-           "UNROLLED = True",
-           "FUSED = True     # stage_derivs(..., with_y=True) computes the outputs first (see its docstring)",
-           "# local connection k: output y[LOCAL_SRC[k]] into input u[LOCAL_DST[k]], written into",
-           "# stage_derivs if LOCAL_BAKED[k] (else its target's group is a loop: the edge pass adds it)",
-           f"LOCAL_SRC = {tuple(src for src, _ in plan.edges)!r}",
-           f"LOCAL_DST = {tuple(dst for _, dst in plan.edges)!r}",
-           f"LOCAL_BAKED = {baked!r}",
+           "# local connection k: output y[DESCRIPTION['local_src'][k]] into input u[DESCRIPTION['local_dst'][k]],",
+           "# written into stage_derivs if DESCRIPTION['local_baked'][k] (else its target's group is a loop:",
+           "# the edge pass adds it); stage_derivs(..., with_y=True) computes the outputs first (DESCRIPTION['fused'])",
            "", "", "@kernel", "def stage_outputs(t, _x, _p, _y, layout):",
            '    """Outputs of every instance (layout: unused, the offsets are written in)."""']
     rhs = ["@kernel", "def stage_derivs(t, _x, _p, _u, _y, _w, _dx, layout, with_y):",
            '    """dx/dt. Outputs used in the equations come from _y (computed here first',
            "    if with_y: the body of stage_outputs, so that a stage whose inputs do not",
            "    depend on its outputs costs one call); local connection k adds",
-           '    _w[k] * _y[LOCAL_SRC[k]] to its port (a node\'s own links read the current stage)."""']
+           '    _w[k] * _y[local_src[k]] to its port (a node\'s own links read the current stage)."""']
     body_out = []
     for g, w in enumerate(writers):
         xo, n, po, uo, yo = plan.layout[g]
@@ -303,18 +302,13 @@ def render_node_loop(writers, plan, parts):
     (:func:`_based`)."""
     n_links = len(plan.links)
     out = ["", "# ---- stage kernels of the time loop: a loop over the nodes, one node written out inside",
-           "UNROLLED = True   # (stage_derivs reads the outputs from _y)",
-           "NODE_LOOP = True",
-           "FUSED = False    # (stage_derivs does not compute the outputs: a call of outputs inside costs compile time)",
-           "# local connection e of node i: weight _w[i*NODE_LINKS + e] (0 where the edge pass adds it)",
-           f"NODE_LINKS = {n_links}",
-           "LOCAL_SRC = LOCAL_DST = LOCAL_BAKED = None   # per network: CompiledModel._local_baked",
+           f"# local connection e of node i: weight _w[i*{n_links} + e] (0 where the edge pass adds it)",
            "stage_outputs = outputs         # (the group loops: contiguous over every instance)"]
     out += ["", "", "@kernel",
             "def stage_derivs(t, _x, _p, _u, _y, _w, _dx, layout, with_y):",
             '    """dx/dt, node by node. Outputs used in the equations come from _y; local',
-            "    connection e of node i adds _w[i*NODE_LINKS + e] * _y[source] to its port",
-            "    (a node's own links read the current stage). with_y: unused (FUSED is False:",
+            f"    connection e of node i adds _w[i*{n_links} + e] * _y[source] to its port",
+            "    (a node's own links read the current stage). with_y: unused (not fused:",
             '    the time loop calls stage_outputs itself)."""']
     into = {}
     for e, (src, o, dst, port) in enumerate(plan.links):

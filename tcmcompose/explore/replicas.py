@@ -22,7 +22,7 @@ class _Spec:
 
     def __init__(self, model):
         self.network = model.network
-        self.unroll = model.__dict__.get("_unroll", bool(getattr(model._mod, "UNROLLED", False)))
+        self.unroll = getattr(model, "_unroll", None)     # (None: decide by size, as build does)
         self.params, self.connections = model.params, model.connections
         self.x0, self.u_base = model.x0, model.u_base
         self.couplings = [(np.asarray(c.weights), np.asarray(c.delays), c.gain) for c in model.couplings]

@@ -193,7 +193,7 @@ def _kernel_flags(model):
     """(unrolled, fusable) of the model's kernels: its stage_derivs reads the outputs
     from y (the loop computes them at every stage); it can compute them itself in the
     same call (``with_y``)."""
-    return bool(model._mod.UNROLLED), bool(getattr(model._mod, "FUSED", False))
+    return bool(model.description.unrolled), bool(model.description.fused)
 
 
 def compile_kernels(model, method="heun"):
@@ -369,7 +369,7 @@ def simulate(model, duration, dt, method="heun", initial=None, record=None, ever
     else:
         plan = plan_delays(Edges.concat([local, couplings]), dt, delay_interpolation, kinds=model._low.kinds)
     sigma = np.zeros(len(x))
-    if model._mod.HAS_NOISE:          # (a kernel call compiles it: skipped for models without noise)
+    if model.description.has_noise:   # (a kernel call compiles it: skipped for models without noise)
         model._mod.noise_sigma(0.0, x, params, sigma, model._layout)
     noisy = np.nonzero(sigma)[0].astype(np.int64)
     if len(noisy) and noise and not solver.stochastic:

@@ -40,7 +40,7 @@ def small(module):
 
 
 def load(mass):
-    return cache.load_module([mass], VERSION)
+    return cache.load_module([mass], VERSION)[:3]
 
 
 def forget(module):
@@ -165,7 +165,7 @@ barrier, n = Path(sys.argv[2]), int(sys.argv[3])
 (barrier / str(os.getpid())).touch()         # imported: wait for the others, then build together
 while len(list(barrier.iterdir())) < n:
     time.sleep(0.002)
-with cache.building([mass], tc.__version__) as (module, path, cold):
+with cache.building([mass], tc.__version__) as (module, path, cold, _):
     module.noise_sigma(0.0, np.zeros(1), np.zeros(4), np.zeros(1), np.zeros((1, 16), dtype=np.int64))  # compiled once
 print(json.dumps({"cold": cold, "misses": sum(module.noise_sigma.stats.cache_misses.values()),
                   "hits": sum(module.noise_sigma.stats.cache_hits.values())}))

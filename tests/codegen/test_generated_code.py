@@ -69,7 +69,7 @@ def test_source_does_not_depend_on_network_size():
     body = lambda m: m.source.split("\n\"\"\"Generated", 1)[1]  # noqa: E731 - drop the per-model header
     assert body(small) == body(large)
     assert "(50 in all)" in large.source and "node1.JR" not in body(large)
-    assert not small._mod.UNROLLED
+    assert not small.description.unrolled
     over = [tc.build(jr_network(n), eager=False) for n in (65, 120)]     # beyond 64 populations
     assert over[0].path == over[1].path == small.path
 

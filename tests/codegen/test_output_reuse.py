@@ -24,7 +24,7 @@ def test_unused_sqrt_output_leaves_a_negative_leak_alone():
     exact = -np.exp(-np.arange(0, 201) * 0.1 / 10.0)
     for unroll in (True, False):
         model = tc.build(leak, unroll=unroll)
-        assert model._mod.UNROLLED == unroll
+        assert model.description.unrolled == unroll
         res = model.simulate(20.0, 0.1, method="rk4", record=["leak_sqrt.x"])
         np.testing.assert_allclose(res["leak_sqrt.x"][:, 0], exact, rtol=1e-9)
 
@@ -58,7 +58,7 @@ def random_models():
 
 def test_random_masses_with_restricted_outputs_agree_on_every_path(random_models):
     masses, fast, slow = random_models
-    assert fast._mod.UNROLLED and not slow._mod.UNROLLED
+    assert fast.description.unrolled and not slow.description.unrolled
     # the property is not vacuous: some right-hand sides contain outputs verbatim
     reused = sum(any(e.has(o) for e in m.equations.values() for o in m.outputs.values() if not o.is_Atom)
                  for m in masses.values())

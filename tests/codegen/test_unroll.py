@@ -44,12 +44,12 @@ def assert_same(a, b, atol=1e-12):
 
 def test_small_models_are_unrolled(pair_models):
     fast, slow = pair_models
-    assert fast._mod.UNROLLED and not slow._mod.UNROLLED
+    assert fast.description.unrolled and not slow.description.unrolled
     auto = tc.build(pair_network(), eager=False)
     assert auto.path == fast.path
     assert "def stage_derivs(t, _x, _p, _u, _y, _w, _dx, layout, with_y)" in fast.source
     assert "# group 0 (tanh_unit), instance 5" in fast.source and "5: node2.B" in fast.source
-    assert len(fast._mod.LOCAL_SRC) == 9                  # 3 local links x 3 nodes
+    assert len(fast.description.local_src) == 9                  # 3 local links x 3 nodes
     with pytest.raises(tc.ModelError, match="unroll="):
         tc.build(pair_network(), unroll="yes")
 
@@ -100,9 +100,9 @@ def test_large_groups_stay_loops_inside_unrolled_kernels():
     net = tc.Network([pair] * n + [hub], W, np.full((n + 1, n + 1), 2.0),
                      couplings=[tc.Coupling("A.r", "H.v")])
     auto, full, group = (tc.build(net, unroll=u) for u in (None, True, False))
-    assert auto._mod.UNROLLED and auto.path != full.path
+    assert auto.description.unrolled and auto.path != full.path
     assert "instances: a loop" in auto.source and "# group 1 (hub_unit), instance 0" in auto.source
-    assert auto._mod.LOCAL_BAKED == (False,) * (2 * n) + (True,)
+    assert auto.description.local_baked == (False,) * (2 * n) + (True,)
     x0 = np.linspace(-0.8, 0.9, auto.n_states)
     for mode in ("per_stage", "per_step"):
         a, b, c = (m.simulate(30.0, 0.05, initial=x0, coupling_mode=mode) for m in (auto, full, group))
@@ -116,7 +116,7 @@ def test_tcm_column_unrolled_equals_group_kernels():
     target), with its intrinsic delays and with every link undelayed."""
     fast = tc.build(TCMColumn())
     slow = tc.build(TCMColumn(), unroll=False)
-    assert fast._mod.UNROLLED and "_q9*(_o_m*_q10 - g_m)" in fast.source
+    assert fast.description.unrolled and "_q9*(_o_m*_q10 - g_m)" in fast.source
     for model in (fast, slow):
         model.x0[model.state_index.get_level_values("state") == "V"] = -58.0
     for zero_delays in (False, True):
@@ -143,11 +143,11 @@ def test_fused_stage_kernel_equals_two_calls(pair_models):
     """stage_derivs(..., with_y=True) = stage_outputs then stage_derivs: the same
     outputs and derivatives, bit for bit (one copy of each expression)."""
     fast, slow = pair_models
-    assert fast._mod.FUSED and not slow._mod.FUSED
+    assert fast.description.fused and not slow.description.fused
     mod, lay = fast._mod, fast._layout
     rng = np.random.default_rng(3)
     x, u = rng.normal(size=fast.n_states), rng.normal(size=len(fast.u_base))
-    w, p = rng.normal(size=len(mod.LOCAL_SRC)), fast.param_vector()
+    w, p = rng.normal(size=len(fast.description.local_src)), fast.param_vector()
     y1, y2 = np.zeros(fast._low.n_y), np.full(fast._low.n_y, np.nan)
     dx1, dx2 = np.zeros(fast.n_states), np.zeros(fast.n_states)
     mod.stage_outputs(0.0, x, p, y1, lay)
@@ -212,7 +212,7 @@ def assert_same_trio(a, b):
 def test_node_loop_equals_group_kernels(trio_models, method, mode):
     """(The unrolled kernels equal the group kernels: test_unrolled_equals_group_kernels.)"""
     node, group = trio_models
-    assert node._mod.NODE_LOOP and node._mod.UNROLLED and not group._mod.UNROLLED
+    assert node.description.node_loop and node.description.unrolled and not group.description.unrolled
     assert "for _k in range(layout[0, 1] // 2):      # nodes" in node.source
     assert "_i2 = np.uint64(2*_k + 1)" in node.source and "_x[_xo1_0 + _i1]" in node.source
     assert "B.r" not in node.source.split("# ---- stage kernels")[1]        # one node written out, unnamed
@@ -292,7 +292,7 @@ def test_tcm_network_node_loop_equals_group_kernels():
     F = np.array([[0, 1, 0], [0, 0, 1], [1, 0, 0]])
     net = tcm_network(3, forward=F, backward=F.T, delays=np.full((3, 3), 4.0))
     fast, slow = tc.build(net, unroll="node"), tc.build(net, unroll=False)
-    assert fast._mod.NODE_LOOP and "_q9*(_o_m*_q10 - g_m)" in fast.source
+    assert fast.description.node_loop and "_q9*(_o_m*_q10 - g_m)" in fast.source
     for model in (fast, slow):
         model.x0[model.state_index.get_level_values("state") == "V"] = -58.0
     np.testing.assert_array_equal(fast.rhs(fast.x0), slow.rhs(slow.x0))

@@ -22,7 +22,7 @@ def wc():
 @pytest.mark.parametrize("unroll", [True, False])
 def test_lone_wilson_cowan_node_is_the_same_in_both_modes(wc, method, unroll):
     model = wc if unroll else tc.build(wilson_cowan_node(), unroll=False)
-    assert model._mod.UNROLLED == unroll
+    assert model.description.unrolled == unroll
     runs = [model.simulate(50.0, 0.1, method=method, coupling_mode=mode, initial=[0.3, 0.05])
             for mode in ("per_stage", "per_step")]
     names = runs[0].variables
