@@ -22,6 +22,7 @@ factor 2/1000 makes :math:`G` the one-sided density per Hz of signals in ms
 driven by white noise of intensity :math:`\Sigma_u` per ms, as
 :func:`tcmcompose.predict_csd`.
 """
+import contextlib
 import warnings
 from dataclasses import dataclass
 
@@ -70,7 +71,6 @@ class SpectralModel:
             raise ModelError("freqs must be a 1-D array of positive frequencies (Hz).")
         self.s = 2j * np.pi * self.freqs / 1000.0
         self.ev = LinearEvaluator(model)
-        self._base_values = model.params["value"].to_numpy(dtype=float).copy()
         names, means, variances = self._neural_priors(free)
         self.neural = names
         self.positions = check_positions(model, names)
@@ -160,17 +160,33 @@ class SpectralModel:
                 self.prior_mean[j] = np.log(level) - 4.0
 
     # -------------------------------------------------------------- prediction
-    def _set(self, theta_neural):
-        values = self._base_values.copy()
-        for pos, v in zip(self.positions, theta_neural):
+    @contextlib.contextmanager
+    def _at(self, theta):
+        """For the block, ``model.params`` holds the neural values of ``theta``
+        (the other rows keep the model's current values); afterwards the
+        model's values are put back, also when the block raises: a
+        prediction never leaves its parameters in the user's model."""
+        table = self.model.params
+        saved = table["value"].to_numpy(dtype=float, copy=True)
+        values = saved.copy()
+        for pos, v in zip(self.positions, np.asarray(theta, dtype=float)[:len(self.neural)]):
             values[pos] = v
-        self.model.params["value"] = values
+        table["value"] = values
+        try:
+            yield
+        finally:
+            table["value"] = saved
 
     def expansion_point(self, theta):
-        """Set the neural parameters and find the fixed point (warm start);
-        returns (state, x*)."""
+        """The fixed point at the neural parameters of ``theta`` (warm start from the
+        last one); returns (state, x*), state being (parameter vector, edges) there.
+        The model's parameter values are left as they were."""
+        with self._at(theta):
+            return self._expansion_point(theta)
+
+    def _expansion_point(self, theta):
+        """:meth:`expansion_point`, inside :meth:`_at` (``model.params`` at ``theta``)."""
         theta = np.asarray(theta, dtype=float)
-        self._set(theta[:len(self.neural)])
         state = self.ev.current()
         start = self.model.x0 if self._x is None else self._x
         x, res, ok = self.ev.fixed_point(start, state, tol=self.fixed_point_tol)
@@ -190,7 +206,7 @@ class SpectralModel:
 
     def transfer(self, theta):
         """Z(f) = (sI - J(s))^-1 B_in restricted to the observed states (F, |O|, m)."""
-        state, x = self.expansion_point(theta)
+        state, x = self.expansion_point(theta)      # (pieces read the state, not model.params)
         vd, vb, vc, gain, delay, _ = self.ev.pieces(x, state)
         return self.ev.resolvent(self.s, vd, vb, vc, gain, delay, self.Bin, self.observed)
 
@@ -219,11 +235,12 @@ class SpectralModel:
         from ..analysis.sensitivity import ModelSensitivity
         theta = np.asarray(theta, dtype=float)
         nn, nr = len(self.neural), len(self.readout)
-        state, x = self.expansion_point(theta)
-        if self._sens is None:
-            self._sens = ModelSensitivity(self.ev)
-        sens = self._sens
-        dp, dw, dd = sens.directions(self.positions)
+        with self._at(theta):          # (the directions read the edges at theta from model.params)
+            state, x = self._expansion_point(theta)
+            if self._sens is None:
+                self._sens = ModelSensitivity(self.ev)
+            sens = self._sens
+            dp, dw, dd = sens.directions(self.positions)
         vd, vb, vc, gain, delay, _, dvd, dvb, dvc, dgain, ddelay = sens.pieces(x, state, dp, dw, dd)
         R = self.R0 * (np.exp(theta[nn:nn + nr])[None, :] if nr else 1.0)
         H, Z, dHn = sens.resolvent_derivative(self.s, vd, vb, vc, gain, delay, dvd, dvb, dvc, dgain, ddelay,
@@ -262,8 +279,9 @@ class SpectralModel:
         """Rightmost characteristic root (1/ms) at the fixed point for ``theta``
         (delays included), and the rightmost root without delays."""
         from ..analysis.linearise import linearise
-        _, x = self.expansion_point(theta)
-        lin = linearise(self.model, x)
+        with self._at(theta):
+            _, x = self._expansion_point(theta)
+            lin = linearise(self.model, x)
         roots, _ = lin.characteristic_roots(n_roots=1, n_cheb=n_cheb)
         return complex(roots[0]), complex(lin.eigenvalues()[0])
 
