@@ -60,6 +60,31 @@ def test_module_is_sealed_and_reloaded_warm(folder):
     assert not cold and again is not module and hasattr(again, "outputs")
 
 
+def test_byte_code_is_kept_and_used_only_for_its_own_text(folder, monkeypatch):
+    """The module's compiled code sits in __pycache__, headed by its text's SHA-256:
+    a warm load executes it instead of compiling; a stale or damaged one is
+    recompiled (and rewritten), never executed."""
+    m = fresh_mass()
+    module, path, _ = load(m)
+    sidecar = folder / "__pycache__" / f"{path.stem}.{sys.implementation.cache_tag}.code"
+    assert sidecar.read_bytes()[:32] == __import__("hashlib").sha256(path.read_text().encode()).digest()
+    compiled = []
+    real_compile = compile
+    monkeypatch.setattr(cache, "compile", lambda *a: compiled.append(a[1]) or real_compile(*a), raising=False)
+    forget(module)
+    again, _, cold = load(m)
+    assert not cold and compiled == [] and again.outputs.py_func.__code__.co_filename == str(path)
+    for fault in (b"\0" * 32 + sidecar.read_bytes()[32:], sidecar.read_bytes()[:40]):   # stale, truncated
+        sidecar.write_bytes(fault)
+        forget(again)
+        again, _, _ = load(m)
+        assert compiled == [str(path)] and hasattr(again, "derivs")
+        compiled.clear()
+    assert sidecar.read_bytes()[:32] != b"\0" * 32                     # rewritten
+    cache.clear()                                       # removed with the Numba entries
+    assert not sidecar.exists()
+
+
 @pytest.mark.parametrize("fault", ["empty", "truncated", "garbage", "other version", "edited"])
 def test_broken_module_is_discarded_and_rebuilt_with_one_warning(folder, fault):
     m = fresh_mass()
