@@ -4,7 +4,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sps
 
 from . import __version__
 from .address import NETWORK, broadcast_values, resolve
@@ -16,8 +15,11 @@ from .codegen.unroll import plan_unroll
 from .errors import ModelError
 from .codegen.coupling_kernel import edge_kernel
 from .integrate.shared import linear_inputs
+from .lazy import LazyModule
 from .networks.coupling import Coupling, coupling_gains
 from .networks.matrices import as_delays, as_square
+
+sps = LazyModule("scipy.sparse")
 
 _NO_HISTORY = np.zeros((1, 1))      # (edge kernels called on undelayed edges only read no history)
 

@@ -13,11 +13,13 @@ frequencies is then one batched dense LU (Moran et al. 2009, NeuroImage
 44:796, for the use of the linearised transfer function in DCM for CSD).
 """
 import numpy as np
-import scipy.linalg
-import scipy.sparse as sps
 
 from ..errors import ModelError
 from ..networks.coupling import coupling_gains
+from ..lazy import LazyModule
+
+linalg = LazyModule("scipy.linalg")
+sps = LazyModule("scipy.sparse")
 
 
 class LinearEvaluator:
@@ -155,8 +157,8 @@ class LinearEvaluator:
             if norm < tol:
                 return x, norm, True
             try:
-                step = scipy.linalg.solve(J, -f, check_finite=False)
-            except (np.linalg.LinAlgError, scipy.linalg.LinAlgError, ValueError):
+                step = linalg.solve(J, -f, check_finite=False)
+            except (np.linalg.LinAlgError, linalg.LinAlgError, ValueError):
                 step = np.linalg.lstsq(J, -f, rcond=None)[0]
             lam = 1.0
             for _ in range(30):

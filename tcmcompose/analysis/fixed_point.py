@@ -22,11 +22,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
-import scipy.sparse as sps
-import scipy.sparse.linalg as spla
 
 from ..errors import ModelError
+from ..lazy import LazyModule
+
+linalg = LazyModule("scipy.linalg")
+sps = LazyModule("scipy.sparse")
+spla = LazyModule("scipy.sparse.linalg")
 
 
 @dataclass
@@ -60,8 +62,8 @@ def _newton(model, x, tol, max_iter):
             return x, norm, True, it - 1
         J = model.jacobian(x, sparse=sparse)
         try:
-            step = spla.spsolve(sps.csc_matrix(J), -f) if sparse else scipy.linalg.solve(J, -f)
-        except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+            step = spla.spsolve(sps.csc_matrix(J), -f) if sparse else linalg.solve(J, -f)
+        except (np.linalg.LinAlgError, linalg.LinAlgError):
             step = np.linalg.lstsq(np.asarray(J.todense() if sparse else J), -f, rcond=None)[0]
         if not np.all(np.isfinite(step)):
             return x, norm, False, it
@@ -103,11 +105,11 @@ def homotopy(jac_rhs, x0, scale=None, seed=0, max_steps=4000):
         return lam * f - (1 - lam) * s * d, np.hstack([lam * J - (1 - lam) * s * eye, (f + s * d)[:, None]])
 
     def tangent(A, prev):
-        t = scipy.linalg.solve(np.vstack([A, prev[None, :]]), np.r_[np.zeros(n), 1.0], check_finite=False)
+        t = linalg.solve(np.vstack([A, prev[None, :]]), np.r_[np.zeros(n), 1.0], check_finite=False)
         return t / np.linalg.norm(t)
 
     with warnings.catch_warnings():            # near turning points the bordered system is ill-conditioned
-        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
         return _follow(H, tangent, a, n, max_steps)
 
 
@@ -124,8 +126,8 @@ def _follow(H, tangent, a, n, max_steps):
             if not (np.all(np.isfinite(r)) and np.all(np.isfinite(A))):
                 break
             try:
-                dz = scipy.linalg.solve(np.vstack([A, t[None, :]]), -np.r_[r, t @ (zc - zp)], check_finite=False)
-            except (np.linalg.LinAlgError, scipy.linalg.LinAlgError, ValueError):
+                dz = linalg.solve(np.vstack([A, t[None, :]]), -np.r_[r, t @ (zc - zp)], check_finite=False)
+            except (np.linalg.LinAlgError, linalg.LinAlgError, ValueError):
                 break
             zc += dz
             size = np.linalg.norm(dz)

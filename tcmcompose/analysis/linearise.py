@@ -17,18 +17,21 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sps
 
 from .fixed_point import fixed_point
+from ..lazy import LazyModule
+
+linalg = LazyModule("scipy.linalg")
+sps = LazyModule("scipy.sparse")
 
 
 @dataclass
 class Linearisation:
     """Pieces of the linearised model at ``x`` (see the module docstring)."""
     x: np.ndarray
-    D: sps.csr_matrix
-    B: sps.csr_matrix
-    C: sps.csr_matrix
+    D: "sps.csr_matrix"
+    B: "sps.csr_matrix"
+    C: "sps.csr_matrix"
     edge_src: np.ndarray
     edge_dst: np.ndarray
     edge_gain: np.ndarray
@@ -117,7 +120,6 @@ class Linearisation:
         :math:`v \leftarrow u / w^H u`. One LU per step, whatever the number of
         distinct delays; rightmost first (1/ms). A local search: :meth:`characteristic_roots`
         finds the rightmost roots globally (small models)."""
-        import scipy.linalg
         J0, rows, cols, coef, delay = self.delayed_entries()
         n = self.n
         J0 = J0.toarray()
@@ -138,8 +140,8 @@ class Linearisation:
                 dMv = v + scatter(delay * e) @ v
                 try:
                     with warnings.catch_warnings():
-                        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)   # exactly singular: a root
-                        u = scipy.linalg.lu_solve(scipy.linalg.lu_factor(M, check_finite=False), dMv,
+                        warnings.simplefilter("ignore", linalg.LinAlgWarning)   # exactly singular: a root
+                        u = linalg.lu_solve(linalg.lu_factor(M, check_finite=False), dMv,
                                                   check_finite=False)
                 except (np.linalg.LinAlgError, ValueError):
                     break

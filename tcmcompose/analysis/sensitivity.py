@@ -33,13 +33,15 @@ summed over the coupling entries :math:`c_e = B_{r,u} g_e C_{y,c}` of
 Differential Calculus*, ch. 8, for :math:`dM^{-1} = -M^{-1} dM M^{-1}`).
 """
 import numpy as np
-import scipy.sparse as sps
 from numba import njit
 import sympy as sp
 
 from ..codegen.sensitivity import BLOCKS_ROWS, mass_sensitivity, unsupported
 from ..errors import ModelError
 from ..networks.coupling import Coupling
+from ..lazy import LazyModule
+
+sps = LazyModule("scipy.sparse")
 
 
 @njit(cache=True, nogil=True)

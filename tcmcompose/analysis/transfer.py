@@ -21,12 +21,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sps
-import scipy.sparse.linalg as spla
 
 from ..errors import ModelError
 from ..address import find
 from .linearise import linearise
+from ..lazy import LazyModule
+
+sps = LazyModule("scipy.sparse")
+spla = LazyModule("scipy.sparse.linalg")
 
 
 def _select(index, level, names, what):

@@ -39,6 +39,7 @@ import threading
 import warnings
 from pathlib import Path
 
+from .. import numba_start
 from ..errors import ModelError
 from .description import from_module
 from .generate import generate_source
@@ -231,6 +232,7 @@ def _import(name, path, text):
     """Execute the checked text as module ``name`` with ``__file__`` = path
     (Numba's cache keys on that file), from its byte code when
     :func:`_code` has it."""
+    numba_start.start()                     # (before its kernels first initialise Numba)
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     module.__tcmcompose_source__ = text     # what was executed, even if the file is removed later

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import digamma, logsumexp
 
 from ..errors import ModelError
+from ..lazy import LazyModule
+
+special = LazyModule("scipy.special")
 
 
 def _free_energy(p):
@@ -48,7 +50,7 @@ def compare(posteriors, names=None):
     F = np.array([_free_energy(p) for p in posteriors])
     if not np.all(np.isfinite(F)):
         raise ModelError(f"free energies must be finite; got {dict(zip(names, F))}.")
-    table = pd.DataFrame({"F": F, "dF": F - F.max(), "probability": np.exp(F - logsumexp(F))},
+    table = pd.DataFrame({"F": F, "dF": F - F.max(), "probability": np.exp(F - special.logsumexp(F))},
                          index=pd.Index(names, name="model"))
     return table.sort_values("F", ascending=False)
 
@@ -80,8 +82,8 @@ def compare_group(F, names=None, alpha0=1.0, n_samples=100_000, seed=0, tol=1e-1
     a0 = np.broadcast_to(np.asarray(alpha0, dtype=float), (n_mod,))
     alpha = a0.copy()
     for _ in range(max_iter):
-        logu = F + digamma(alpha) - digamma(alpha.sum())
-        u = np.exp(logu - logsumexp(logu, axis=1, keepdims=True))
+        logu = F + special.digamma(alpha) - special.digamma(alpha.sum())
+        u = np.exp(logu - special.logsumexp(logu, axis=1, keepdims=True))
         new = a0 + u.sum(axis=0)
         done = np.max(np.abs(new - alpha)) < tol
         alpha = new
