@@ -8,6 +8,8 @@ from ..checks import check_constants, number
 from ..errors import ModelError
 from .symbols import TIME, check_name, check_piecewise, to_expr
 
+#: structure -> signature, for masses built alike (see Mass.signature)
+_SIGNATURES = {}
 _FIELDS = ("name", "states", "params", "inputs", "outputs", "equations", "noise", "param_info")
 
 
@@ -212,12 +214,19 @@ class Mass:
         cached = self.__dict__.get("_signature")
         if cached is not None:
             return cached
-        parts = [self.name, repr(list(self.states)), repr(list(self.params)), repr(self.inputs)]
-        parts += [f"d{s}={sp.srepr(e)}" for s, e in self.equations.items()]
-        parts += [f"out {o}={sp.srepr(e)}" for o, e in self.outputs.items()]
-        parts += [f"noise {s}={sp.srepr(e)}" for s, e in self.noise.items()]
-        self._signature = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        return self._signature
+        # equal structures share one text (the populations of a TCM column: 8 masses,
+        # 2 structures); SymPy expressions hash and compare by structure
+        key = (self.name, tuple(self.states), tuple(self.params), tuple(self.inputs),
+               tuple(self.equations.items()), tuple(self.outputs.items()), tuple(self.noise.items()))
+        text = _SIGNATURES.get(key)
+        if text is None:
+            parts = [self.name, repr(list(self.states)), repr(list(self.params)), repr(self.inputs)]
+            parts += [f"d{s}={sp.srepr(e)}" for s, e in self.equations.items()]
+            parts += [f"out {o}={sp.srepr(e)}" for o, e in self.outputs.items()]
+            parts += [f"noise {s}={sp.srepr(e)}" for s, e in self.noise.items()]
+            text = _SIGNATURES[key] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        self._signature = text
+        return text
 
     def copy(self, name=None, states=None, params=None):
         """A copy with new default parameter values or initial states (same structure
