@@ -76,7 +76,7 @@ class CompiledModel:
         table, self._kernel_pos = lowered.param_table()
         self.params = _with_coupling_rows(table, self.network.couplings, lowered.node_labels)
         self._params_index = self.params.index
-        self.connections = lowered.connection_table()
+        self._connections = lowered.connection_table()
         self.couplings = [ModelCoupling(self, c) for c in self.network.couplings]
         self.u_base = np.zeros(lowered.n_u)
         self.tables = ModelTables(lowered)     # tabulated functions: data at the end of the params
@@ -154,6 +154,22 @@ class CompiledModel:
         ``values`` on its grid; no rebuild (tables are data)."""
         self.tables.set(key, table, values)
 
+    @property
+    def connections(self):
+        """The local connections, one row per link of every node: ``weight``
+        and ``delay`` (ms) are editable data (no rebuild). A link defined by an
+        expression of node parameters has it in ``weight_expr`` / ``delay_expr``,
+        which wins over the number; reading this table shows its value for the
+        current parameters in ``weight`` / ``delay`` (clear the expression,
+        ``""``, to set a number instead). Runs read it and never write it."""
+        table = self._connections
+        self._low.local_edges(table, self.params, show=True)
+        return table
+
+    @connections.setter
+    def connections(self, table):
+        self._connections = table
+
     def set_param(self, name, value, nodes=None):
         """Set parameters named by ``name`` to ``value``; no rebuild.
 
@@ -213,7 +229,7 @@ class CompiledModel:
 
     def edges(self):
         """All edges (local connections and couplings) as flat arrays."""
-        parts = [self._low.local_edges(self.connections, self.params)]
+        parts = [self._low.local_edges(self._connections, self.params)]
         return Edges.concat(parts + self._coupling_edges())
 
     def _coupling_edges(self):
@@ -441,7 +457,7 @@ class CompiledModel:
         """Pickle by structure and values: the network declaration plus the
         editable data; unpickling rebuilds from the on-disk cache of generated
         modules (no code generation when the cache has the structure)."""
-        data = {"params": self.params, "connections": self.connections, "x0": self.x0, "u_base": self.u_base,
+        data = {"params": self.params, "connections": self._connections, "x0": self.x0, "u_base": self.u_base,
                 "couplings": [(np.asarray(c.weights), np.asarray(c.delays)) for c in self.couplings],
                 "tables": dict(self.tables.items())}
         return _unpickle, (self.network, self._unroll, data)

@@ -101,3 +101,22 @@ def test_analysis_leaves_the_state_passed_in(jr_model):
     tc.fixed_point(jr_model, x0=x, settle=0)
     np.testing.assert_array_equal(x, kept)
     assert_unchanged(jr_model, before)
+
+
+def test_a_run_reads_expression_links_without_writing_the_connection_table():
+    """Links defined by expressions of node parameters (a TCM column's gains
+    and delays) are evaluated by the run from the current parameters; the
+    table keeps what it held (shared by threads of a batch), and reading
+    ``model.connections`` shows the current values."""
+    from tcmcompose.nodes.tcm_column import TCMColumn
+    model = tc.build(TCMColumn())
+    model.set_param("node.H_SS_SS", np.log(2.0))          # gain 8*exp(H_SS_SS): 8 -> 16
+    raw = model._connections
+    before = raw.copy(deep=True)
+    a = model.simulate(20.0, 0.05, record=["SS.V"])
+    pd.testing.assert_frame_equal(raw, before)              # the run wrote nothing
+    assert before.loc[0, "weight"] == 8.0
+    assert model.connections.loc[0, "weight"] == pytest.approx(16.0, rel=1e-15)   # shown on reading
+    model.set_param("node.H_SS_SS", 0.0)
+    b = model.simulate(20.0, 0.05, record=["SS.V"])
+    assert not np.allclose(a["SS.V"], b["SS.V"])            # the new gain was used

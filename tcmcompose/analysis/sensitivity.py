@@ -141,7 +141,7 @@ class ModelSensitivity:
         dp = np.zeros((self.n_p, len(positions)))
         index = model.params.index
         row_of = {key: r for r, key in enumerate(index)}
-        table = model.connections
+        table = model._connections
         nodes, links = table["node"].to_numpy(), table["link"].to_numpy()
         live = {"weight": table["weight_expr"].to_numpy() != "", "delay": table["delay_expr"].to_numpy() != ""}
         link_terms, coupling_terms = [], []
@@ -173,7 +173,7 @@ class ModelSensitivity:
     def _coupling_derivatives(self, cname, pname):
         """d(weight), d(delay) of every edge with respect to a coupling's gain or delay_scale."""
         model = self.model
-        n_local = len(model.connections)
+        n_local = len(model._connections)
         parts, found = [np.zeros(n_local)], False
         dparts = [np.zeros(n_local)]
         for c in model.couplings:

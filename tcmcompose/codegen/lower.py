@@ -193,11 +193,13 @@ class Lowered:
         return pd.DataFrame(rows, columns=["node", "source", "output", "target", "port", "weight", "delay",
                                            "weight_expr", "delay_expr", "link"])
 
-    def local_edges(self, table, params):
+    def local_edges(self, table, params, show=False):
         """Edges of the local links; expression links evaluated with ``params``
-        (the model's parameter table), writing their current values back into
-        ``table``. A row is identified by its ``node`` and ``link`` (the
-        link's index in that node); source and target follow from them."""
+        (the model's parameter table). ``show``: also write their current
+        values into ``table``'s weight and delay columns (for display: runs
+        read the table and never write it). A row is identified by its
+        ``node`` and ``link`` (the link's index in that node); source and
+        target follow from them."""
         if len(table) == 0:
             return Edges.concat([])
         nodes, links = table["node"].tolist(), table["link"].tolist()
@@ -224,7 +226,7 @@ class Lowered:
                 if d_expr[r]:
                     delay[r] = d[links[r]]
             for col, old, new in (("weight", shown_w, weight), ("delay", shown_d, delay)):
-                if not np.array_equal(old, new):    # show the values used
+                if show and not np.array_equal(old, new):
                     table[col] = new
         _check_edge_values(weight, delay, "connections table")
         n = len(src)

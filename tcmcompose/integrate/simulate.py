@@ -225,7 +225,7 @@ def _run_edges(model):
     baked connections (rows added, removed or re-targeted), every local
     connection stays an edge."""
     src, dst, into_baked = model._local_baked       # (model._baked_links)
-    local = model._low.local_edges(model.connections, model.params)
+    local = model._low.local_edges(model._connections, model.params)
     couplings = Edges.concat(model._coupling_edges())
     w_local = np.zeros(len(src))
     baked = len(src) and np.array_equal(local.src, src) and np.array_equal(local.dst, dst)
