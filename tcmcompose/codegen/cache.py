@@ -5,7 +5,9 @@ model also its instances and local connections, see :mod:`.unroll`) becomes one
 ``.py`` file named by a hash of the structure and of the code generator
 itself. The file is imported by path and registered in ``sys.modules`` so
 that Numba's own cache (``cache=True``, stored beside it in
-``__pycache__``) reloads the compiled kernels in a new process.
+``__pycache__``) reloads the compiled kernels in a new process; its Python
+byte code is kept there too (``<module>.<interpreter tag>.code``, headed by
+the SHA-256 of the text it was compiled from, see :func:`_code`).
 
 Safety rules:
 
