@@ -55,11 +55,13 @@ def _resolve_record(model, record):
     different nodes share one key, its columns in selection order."""
     s_idx, y_idx = model.state_index, model.output_index
     labels = model._low.node_labels
-    if record is None:
-        record = list(dict.fromkeys(f"{m}.{s}" for _, m, s in s_idx))
+    groups = {}          # "mass.var" -> (kind, [flat indices])
+    if record is None:   # every state by "mass.state", in state order: what resolving each name gives
+        for k, (_, mass, var) in enumerate(s_idx):
+            groups.setdefault(f"{mass}.{var}", ("state", []))[1].append(k)
+        record = []
     elif isinstance(record, (str, tuple)):
         record = [record]
-    groups = {}          # "mass.var" -> (kind, [flat indices])
     for name in record:
         try:
             pos, kind = resolve(s_idx, name, labels, what="state", extra=[("output", y_idx)])

@@ -45,3 +45,15 @@ def test_simulate_batch_lists_the_same_options_and_takes_record_objects(jr_model
     finally:
         jr_model.params["value"] = saved
     assert np.array_equal(batch[0]["JR.v"], one["JR.v"]) and len(one.t) == 51
+
+
+def test_recording_everything_equals_naming_every_state(jr_model):
+    """record=None (every state) takes a shortcut past name resolution: the
+    same columns, names and nodes as naming each "mass.state"."""
+    from tcmcompose.integrate.simulate import _resolve_record
+    names = list(dict.fromkeys(f"{m}.{s}" for _, m, s in jr_model.state_index))
+    a, b = _resolve_record(jr_model, None), _resolve_record(jr_model, names)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+    assert [(k, w, list(n)) for k, w, n in a[2]] == [(k, w, list(n)) for k, w, n in b[2]]
+    assert len(a[0]) == jr_model.n_states
