@@ -10,17 +10,6 @@ from .symbols import TIME, check_name, check_piecewise, to_expr
 
 #: structure -> signature, for masses built alike (see Mass.signature)
 _SIGNATURES = {}
-
-
-def _structure(expr):
-    """Exact text of an expression tree: each node's class and its arguments
-    in SymPy's canonical order, atoms (symbols with their assumptions, numbers
-    at their precision) as ``srepr`` writes them. The same for equal trees in
-    every process; ~8x faster than ``srepr`` of the whole expression, which
-    sorts the terms of every sum and product for printing."""
-    if not expr.args:
-        return sp.srepr(expr)
-    return type(expr).__name__ + "(" + ",".join(_structure(a) for a in expr.args) + ")"
 _FIELDS = ("name", "states", "params", "inputs", "outputs", "equations", "noise", "param_info")
 
 
@@ -232,9 +221,9 @@ class Mass:
         text = _SIGNATURES.get(key)
         if text is None:
             parts = [self.name, repr(list(self.states)), repr(list(self.params)), repr(self.inputs)]
-            parts += [f"d{s}={_structure(e)}" for s, e in self.equations.items()]
-            parts += [f"out {o}={_structure(e)}" for o, e in self.outputs.items()]
-            parts += [f"noise {s}={_structure(e)}" for s, e in self.noise.items()]
+            parts += [f"d{s}={sp.srepr(e)}" for s, e in self.equations.items()]
+            parts += [f"out {o}={sp.srepr(e)}" for o, e in self.outputs.items()]
+            parts += [f"noise {s}={sp.srepr(e)}" for s, e in self.noise.items()]
             text = _SIGNATURES[key] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
         self._signature = text
         return text
