@@ -162,9 +162,8 @@ class CompiledModel:
         which wins over the number; reading this table shows its value for the
         current parameters in ``weight`` / ``delay`` (clear the expression,
         ``""``, to set a number instead). Runs read it and never write it."""
-        table = self._connections
-        self._low.local_edges(table, self.params, show=True)
-        return table
+        self._low.show_link_values(self._connections, self.params)
+        return self._connections
 
     @connections.setter
     def connections(self, table):

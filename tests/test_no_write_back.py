@@ -120,3 +120,17 @@ def test_a_run_reads_expression_links_without_writing_the_connection_table():
     model.set_param("node.H_SS_SS", 0.0)
     b = model.simulate(20.0, 0.05, record=["SS.V"])
     assert not np.allclose(a["SS.V"], b["SS.V"])            # the new gain was used
+
+
+def test_a_bad_edit_of_the_connection_table_can_be_read_and_mended():
+    """Reading model.connections only shows values: a negative delay typed in
+    is still readable (and mendable); the run refuses it, naming the table."""
+    from tcmcompose.nodes.tcm_column import TCMColumn
+    model = tc.build(TCMColumn())
+    model.connections["delay_expr"] = ""
+    model.connections.loc[0, "delay"] = -1.0
+    assert model.connections.loc[0, "delay"] == -1.0
+    with pytest.raises(tc.ModelError, match="connections table: delays must be finite"):
+        model.simulate(1.0, 0.05)
+    model.connections.loc[0, "delay"] = 2.0
+    assert np.isfinite(model.simulate(1.0, 0.05).final_state).all()

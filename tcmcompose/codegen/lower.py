@@ -193,20 +193,41 @@ class Lowered:
         return pd.DataFrame(rows, columns=["node", "source", "output", "target", "port", "weight", "delay",
                                            "weight_expr", "delay_expr", "link"])
 
-    def local_edges(self, table, params, show=False):
+    def local_edges(self, table, params):
         """Edges of the local links; expression links evaluated with ``params``
-        (the model's parameter table). ``show``: also write their current
-        values into ``table``'s weight and delay columns (for display: runs
-        read the table and never write it). A row is identified by its
-        ``node`` and ``link`` (the link's index in that node); source and
-        target follow from them."""
+        (the model's parameter table). A row is identified by its ``node`` and
+        ``link`` (the link's index in that node); source and target follow
+        from them. The table is read, never written."""
         if len(table) == 0:
             return Edges.concat([])
         nodes, links = table["node"].tolist(), table["link"].tolist()
         src, dst = self._local_indices(nodes, links)
-        shown_w = table["weight"].to_numpy(dtype=float)
-        shown_d = table["delay"].to_numpy(dtype=float)
-        weight, delay = shown_w.copy(), shown_d.copy()
+        weight, delay = self._link_values(table, params, nodes, links)
+        _check_edge_values(weight, delay, "connections table")
+        n = len(src)
+        return Edges(src, dst, weight, delay, np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64))
+
+    def show_link_values(self, table, params):
+        """Write the current values of the expression links into ``table``'s
+        weight and delay columns (for display; what a run uses is computed by
+        :meth:`local_edges`). A table whose rows no longer name links is left
+        as it is: the next run says what is wrong with it."""
+        if len(table) == 0:
+            return
+        nodes, links = table["node"].tolist(), table["link"].tolist()
+        try:
+            self._local_indices(nodes, links)
+        except ModelError:
+            return
+        for col, new in zip(("weight", "delay"), self._link_values(table, params, nodes, links)):
+            if not np.array_equal(table[col].to_numpy(dtype=float), new, equal_nan=True):
+                table[col] = new
+
+    def _link_values(self, table, params, nodes, links):
+        """(weight, delay) of every row: its numbers, or where it has an
+        expression (``weight_expr`` / ``delay_expr``), that evaluated with ``params``."""
+        weight = table["weight"].to_numpy(dtype=float, copy=True)
+        delay = table["delay"].to_numpy(dtype=float, copy=True)
         w_expr = table["weight_expr"].to_numpy() != ""
         d_expr = table["delay_expr"].to_numpy() != ""
         rows = np.nonzero(w_expr | d_expr)[0]
@@ -225,12 +246,7 @@ class Lowered:
                     weight[r] = w[links[r]]
                 if d_expr[r]:
                     delay[r] = d[links[r]]
-            for col, old, new in (("weight", shown_w, weight), ("delay", shown_d, delay)):
-                if show and not np.array_equal(old, new):
-                    table[col] = new
-        _check_edge_values(weight, delay, "connections table")
-        n = len(src)
-        return Edges(src, dst, weight, delay, np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64))
+        return weight, delay
 
     def _node_param_rows(self, index):
         """node label -> (parameter names, their rows in the parameter table);
